@@ -1,0 +1,1 @@
+"""The `dispute-triage` command: sits on top of `training` and `service`, which never import each other."""

@@ -1,0 +1,39 @@
+"""The label sets of shared/labels.md, loaded once from `resources/labels.json`."""
+
+import json
+from dataclasses import dataclass
+from functools import cache
+
+from nlp.resources import resource
+
+
+@dataclass(frozen=True)
+class Label:
+    code: str
+    name: str
+    definition: str
+    handling: str | None = None
+
+
+@cache
+def _catalogue() -> dict[str, tuple[Label, ...]]:
+    raw = json.loads(resource("labels.json").read_text(encoding="utf-8"))
+    return {axis: tuple(Label(**item) for item in items) for axis, items in raw.items()}
+
+
+def labels(axis: str) -> tuple[Label, ...]:
+    """All labels of one axis (`type` or `urgency`) in the contract's order."""
+    return _catalogue()[axis]
+
+
+def codes(axis: str) -> tuple[str, ...]:
+    return tuple(label.code for label in labels(axis))
+
+
+def name_of(axis: str, code: str) -> str:
+    return next(label.name for label in labels(axis) if label.code == code)
+
+
+TYPES: tuple[str, ...] = codes("type")
+URGENCIES: tuple[str, ...] = codes("urgency")
+AXES: tuple[str, ...] = ("type", "urgency")

@@ -1,0 +1,51 @@
+"""Brings raw intake text to one canonical form before anything looks at it.
+
+Traditional script becomes simplified (OpenCC's t2s table, not a hand-made one), full-width
+forms become half-width (NFKC), control characters go, pinyin that scraped text carries after
+characters (創(chuàng)穩(wěn) -> 创稳) is dropped, and runs of whitespace become one space.
+"""
+
+import re
+import unicodedata
+from functools import cache
+
+import opencc
+
+# A parenthesised run of lowercase pinyin syllables (tone marks or digits) right after a Han
+# character: the artefact web pages leave behind. Capitalised words and anything with a Han
+# character inside the brackets are left alone, so "(Tom)" or "(东村)" survive.
+_PINYIN = re.compile(
+    r"(?<=[\u3400-\u9fff])\s?\(\s?"
+    r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ]{1,7}[1-5]?"
+    r"(?:\s[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ]{1,7}[1-5]?){0,3}"
+    r"\s?\)"
+)
+_WHITESPACE = re.compile(r"\s+")
+
+
+@cache
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def _drop_controls(text: str) -> str:
+    # Category C* is controls, format marks (zero-width joiners, BOMs), surrogates and unassigned
+    # code points; whitespace controls become a space so words on two lines stay apart.
+    return "".join(
+        " " if ch.isspace() else ch for ch in text if ch.isspace() or unicodedata.category(ch)[0] != "C"
+    )
+
+
+def normalize(text: str) -> str:
+    """Canonical form of one text; total on any string and idempotent."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _drop_controls(text)
+    text = _PINYIN.sub("", text)
+    text = _t2s().convert(text)
+    text = unicodedata.normalize("NFKC", text)
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def han_count(text: str) -> int:
+    """Number of Han characters: too few of them and the model cannot judge the text."""
+    return sum(1 for ch in text if "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff")

@@ -1,0 +1,180 @@
+"""Turns a fitted pipeline into triage decisions: labels with calibrated confidences, the danger
+cues that lift urgency, the n-grams that drove the decision, and whether a person must look.
+
+Training (for evaluation) and the service both predict through this class, so the rules applied
+on top of the model (cue lift, review flag) are the same in the report and in production.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sklearn.pipeline import Pipeline
+
+from nlp.cues import Cue, detect
+from nlp.labels import AXES
+from nlp.normalize import han_count, normalize
+
+DANGER_LABEL = "high"
+# Share of cue-bearing training texts labelled high, used when a manifest predates the measure.
+DEFAULT_CUE_PRECISION = 0.9
+
+
+@dataclass(frozen=True)
+class AxisPrediction:
+    label: str
+    confidence: float
+    scores: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Prediction:
+    type: AxisPrediction
+    urgency: AxisPrediction
+    cues: list[Cue]
+    needs_review: bool
+    review_reasons: list[str] = field(default_factory=list)
+
+
+def _lift_to_high(scores: dict[str, float], floor: float) -> dict[str, float]:
+    """Give `high` at least `floor`, shrinking the others in proportion so the scores still sum to 1."""
+    rest = 1.0 - scores[DANGER_LABEL]
+    new_high = max(scores[DANGER_LABEL], floor)
+    scale = (1.0 - new_high) / rest if rest > 0 else 0.0
+    return {k: (new_high if k == DANGER_LABEL else v * scale) for k, v in scores.items()}
+
+
+class Triage:
+    """A loaded model plus the decision rules around it."""
+
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        manifest: dict[str, Any],
+        *,
+        review_threshold: float = 0.6,
+        min_han_chars: int = 4,
+        explain_top: int = 3,
+    ) -> None:
+        self.pipeline = pipeline
+        self.manifest = manifest
+        self.review_threshold = review_threshold
+        self.min_han_chars = min_han_chars
+        self.explain_top = explain_top
+        self._features = pipeline.named_steps["features"]
+        self._classify = pipeline.named_steps["classify"]
+        self._cue_precision = float(manifest.get("cue_precision", DEFAULT_CUE_PRECISION))
+        self._weights: list[np.ndarray | None] | None = None
+        self._names: np.ndarray | None = None
+
+    @property
+    def version(self) -> str:
+        return str(self.manifest.get("version", "unknown"))
+
+    def predict(self, texts: Sequence[str]) -> list[Prediction]:
+        normalized = [normalize(t) for t in texts]
+        X = self._features.transform(normalized)
+        probas = self._classify.predict_proba(X)
+        classes = [list(map(str, est.classes_)) for est in self._classify.estimators_]
+        explanations = self._explain(X, probas) if self.explain_top else [[] for _ in texts]
+        results = []
+        for i, text in enumerate(normalized):
+            axes = []
+            for axis_probs, axis_classes in zip(probas, classes, strict=True):
+                scores = {c: float(p) for c, p in zip(axis_classes, axis_probs[i], strict=True)}
+                axes.append(scores)
+            type_scores, urgency_scores = axes
+            danger = detect(text)
+            if danger:
+                urgency_scores = _lift_to_high(urgency_scores, self._cue_precision)
+            results.append(self._decide(text, type_scores, urgency_scores, danger, explanations[i]))
+        return results
+
+    def _decide(
+        self,
+        text: str,
+        type_scores: dict[str, float],
+        urgency_scores: dict[str, float],
+        danger: list[Cue],
+        evidence: list[Cue],
+    ) -> Prediction:
+        type_pred = _axis(type_scores)
+        urgency_pred = _axis(urgency_scores)
+        reasons = []
+        if han_count(text) < self.min_han_chars:
+            reasons.append("too little Chinese text to judge")
+        if type_pred.confidence < self.review_threshold:
+            reasons.append("type confidence below threshold")
+        if urgency_pred.confidence < self.review_threshold:
+            reasons.append("urgency confidence below threshold")
+        return Prediction(
+            type=type_pred,
+            urgency=urgency_pred,
+            cues=danger + evidence,
+            needs_review=bool(reasons),
+            review_reasons=reasons,
+        )
+
+    def _class_weights(self) -> list[np.ndarray | None]:
+        """Per axis, the linear weights of each class averaged over the calibration folds."""
+        if self._weights is None:
+            weights: list[np.ndarray | None] = []
+            for est in self._classify.estimators_:
+                coefs = [getattr(c.estimator, "coef_", None) for c in est.calibrated_classifiers_]
+                if any(c is None for c in coefs):
+                    weights.append(None)
+                    continue
+                mean = np.mean([np.asarray(c) for c in coefs], axis=0)
+                if mean.shape[0] == 1:  # binary problems keep one row; give each class its sign
+                    mean = np.vstack([-mean[0], mean[0]])
+                weights.append(mean.astype(np.float32))
+            self._names = np.asarray(self._features.get_feature_names_out(), dtype=object)
+            self._weights = weights
+        return self._weights
+
+    def _explain(self, X: Any, probas: list[np.ndarray]) -> list[list[Cue]]:
+        weights = self._class_weights()
+        assert self._names is not None
+        out: list[list[Cue]] = [[] for _ in range(X.shape[0])]
+        X = X.tocsr()
+        for axis, axis_weights, axis_probs, est in zip(AXES, weights, probas, self._classify.estimators_, strict=True):
+            if axis_weights is None:
+                continue
+            for i in range(X.shape[0]):
+                k = int(np.argmax(axis_probs[i]))
+                row = X.getrow(i)
+                contrib = row.data * axis_weights[k, row.indices]
+                signal = f"{axis}:{est.classes_[k]}"
+                out[i].extend(self._top_phrases(row.indices, contrib, signal))
+        return out
+
+    def _top_phrases(self, indices: np.ndarray, contrib: np.ndarray, signal: str) -> list[Cue]:
+        assert self._names is not None
+        picked: list[str] = []
+        for j in np.argsort(-contrib):
+            if contrib[j] <= 0 or len(picked) >= self.explain_top:
+                break
+            phrase = _phrase(str(self._names[indices[j]]))
+            if phrase is None or any(phrase in p or p in phrase for p in picked):
+                continue
+            picked.append(phrase)
+        return [Cue(phrase=p, signal=signal) for p in picked]
+
+
+def _phrase(feature: str) -> str | None:
+    """A readable phrase from a feature name, or None for cue counts, single characters and
+    character runs that cross punctuation or spaces (they explain nothing to a clerk)."""
+    source, _, gram = feature.partition("__")
+    if source == "cues":
+        return None
+    if source == "words":
+        gram = gram.replace(" ", "")
+    if han_count(gram) < 2 or not gram.isalnum():
+        return None
+    return gram
+
+
+def _axis(scores: dict[str, float]) -> AxisPrediction:
+    label = max(scores, key=scores.__getitem__)
+    return AxisPrediction(label=label, confidence=scores[label], scores=scores)

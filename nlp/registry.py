@@ -1,0 +1,32 @@
+"""Reads the model registry: `models/<version>/` directories and `models/live.json`, the pointer
+to the version in service. Writing the pointer (promote, rollback) belongs to training.
+"""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from nlp.artifact import ArtifactError, load
+
+LIVE = "live.json"
+
+
+def live_pointer(root: Path) -> dict[str, Any]:
+    path = root / LIVE
+    try:
+        pointer = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ArtifactError(f"{path}: no live model; train one with `dispute-triage train --promote`") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ArtifactError(f"{path}: not valid JSON ({exc})") from None
+    if not isinstance(pointer, dict) or not isinstance(pointer.get("version"), str):
+        raise ArtifactError(f"{path}: has no version")
+    return pointer
+
+
+def live_directory(root: Path) -> Path:
+    return root / live_pointer(root)["version"]
+
+
+def load_live(root: Path) -> tuple[Any, dict[str, Any]]:
+    return load(live_directory(root))

@@ -1,0 +1,1 @@
+"""The HTTP API intake systems call; loads a model built by `training` through `nlp` only."""

@@ -1,0 +1,25 @@
+"""FastAPI dependencies: the settings and the loaded model, as `Annotated` aliases."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from nlp.predictor import Triage
+from service.errors import ModelNotReady
+from service.settings import Settings, get_settings
+from service.state import ModelHolder
+
+
+def get_holder(request: Request) -> ModelHolder:
+    return request.app.state.holder  # type: ignore[no-any-return]
+
+
+def get_triage(holder: Annotated[ModelHolder, Depends(get_holder)]) -> Triage:
+    if holder.triage is None:
+        raise ModelNotReady(holder.error or "the model is still loading")
+    return holder.triage
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+TriageDep = Annotated[Triage, Depends(get_triage)]
+HolderDep = Annotated[ModelHolder, Depends(get_holder)]

@@ -1,0 +1,1 @@
+"""Routers by concern: classification, and metadata and probes."""

@@ -1,0 +1,73 @@
+"""POST /v1/classify and /v1/classify/batch."""
+
+from fastapi import APIRouter
+
+from nlp.labels import name_of
+from nlp.predictor import Prediction, Triage
+from service.deps import SettingsDep, TriageDep
+from service.errors import InvalidInput
+from service.schemas import (
+    AxisResult,
+    BatchRequest,
+    BatchResponse,
+    ClassifyRequest,
+    ClassifyResponse,
+    CueResult,
+    ErrorResponse,
+    Handling,
+)
+from service.settings import Settings
+
+router = APIRouter(prefix="/v1", tags=["classify"])
+ERRORS = {422: {"model": ErrorResponse, "description": "The request names a bad field."}}
+
+
+def check_text(text: str, settings: Settings, where: str = "text") -> None:
+    if not text.strip():
+        raise InvalidInput(f"{where} is empty or only whitespace")
+    if len(text) > settings.max_text_chars:
+        raise InvalidInput(f"{where} has {len(text)} characters; the limit is {settings.max_text_chars}")
+
+
+def to_response(prediction: Prediction, item_id: str | None, triage: Triage, settings: Settings) -> ClassifyResponse:
+    def axis(name: str) -> AxisResult:
+        p = getattr(prediction, name)
+        return AxisResult(
+            label=p.label,
+            name=name_of(name, p.label),
+            confidence=round(p.confidence, 4),
+            scores={k: round(v, 4) for k, v in p.scores.items()},
+        )
+
+    return ClassifyResponse(
+        id=item_id,
+        type=axis("type"),
+        urgency=axis("urgency"),
+        needs_review=prediction.needs_review,
+        review_reasons=prediction.review_reasons,
+        cues=[CueResult(phrase=c.phrase, signal=c.signal) for c in prediction.cues],
+        handling=Handling(deadline_hours=settings.deadline_hours(prediction.urgency.label)),
+        model_version=triage.version,
+    )
+
+
+@router.post("/classify", response_model=ClassifyResponse, responses=ERRORS)
+def classify(body: ClassifyRequest, triage: TriageDep, settings: SettingsDep) -> ClassifyResponse:
+    """Type, urgency, confidences, cues and deadline of one dispute description."""
+    check_text(body.text, settings)
+    return to_response(triage.predict([body.text])[0], body.id, triage, settings)
+
+
+@router.post("/classify/batch", response_model=BatchResponse, responses=ERRORS)
+def classify_batch(body: BatchRequest, triage: TriageDep, settings: SettingsDep) -> BatchResponse:
+    """The same for up to 500 descriptions, answered in order."""
+    if not body.items:
+        raise InvalidInput("items is empty; send at least one item")
+    if len(body.items) > settings.max_batch_items:
+        raise InvalidInput(f"items has {len(body.items)} entries; the limit is {settings.max_batch_items}")
+    for i, item in enumerate(body.items):
+        check_text(item.text, settings, where=f"items[{i}].text")
+    predictions = triage.predict([item.text for item in body.items])
+    return BatchResponse(
+        results=[to_response(p, item.id, triage, settings) for p, item in zip(predictions, body.items, strict=True)]
+    )

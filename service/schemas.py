@@ -1,0 +1,120 @@
+"""Request and response models of the public API, with the examples shown at /docs."""
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
+
+EXAMPLE_TEXT = "包工头欠我们二十几个人三个月工资，马上过年了还不给"
+
+
+class ClassifyRequest(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"id": "case-0001", "text": EXAMPLE_TEXT}]})
+
+    text: StrictStr = Field(
+        description="The dispute description, simplified or traditional Chinese (1–5,000 characters)."
+    )
+    id: StrictStr | None = Field(None, max_length=200, description="The caller's own id, echoed back.")
+
+
+class BatchItem(ClassifyRequest):
+    pass
+
+
+class BatchRequest(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"items": [{"id": "a", "text": EXAMPLE_TEXT}, {"id": "b", "text": "昨天楼上又漏水了"}]}]
+        }
+    )
+
+    items: list[BatchItem] = Field(description="Up to 500 items, answered in the same order.")
+
+
+class AxisResult(BaseModel):
+    label: str = Field(description="Label code, e.g. `wages` or `high`.")
+    name: str = Field(description="Chinese name of the label, e.g. 欠薪及劳动报酬 or 紧急.")
+    confidence: float = Field(ge=0, le=1, description="Calibrated probability of `label`.")
+    scores: dict[str, float] = Field(description="Calibrated probability of every label of this axis.")
+
+
+class CueResult(BaseModel):
+    phrase: str = Field(description="The words in the (normalised) text.")
+    signal: str = Field(
+        description="A danger signal (weapon, self_harm, violence, threat, confinement, gathering, neglect, "
+        "hazard), which lifts urgency to high, or `type:<label>` / `urgency:<label>` for a phrase that "
+        "pushed the model towards that label."
+    )
+
+
+class Handling(BaseModel):
+    deadline_hours: int = Field(description="Hours within which the case must be handled, from its urgency.")
+
+
+class ClassifyResponse(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "case-0001",
+                    "type": {"label": "wages", "name": "欠薪及劳动报酬", "confidence": 0.97,
+                             "scores": {"family": 0.005, "land": 0.006, "neighbour": 0.004, "other": 0.015,
+                                        "wages": 0.97}},
+                    "urgency": {"label": "medium", "name": "较急", "confidence": 0.9,
+                                "scores": {"high": 0.04, "low": 0.06, "medium": 0.9}},
+                    "needs_review": False,
+                    "review_reasons": [],
+                    "cues": [{"phrase": "包工头", "signal": "type:wages"}],
+                    "handling": {"deadline_hours": 48},
+                    "model_version": "20261124-080000",
+                }
+            ]
+        }
+    )
+
+    id: str | None
+    type: AxisResult
+    urgency: AxisResult
+    needs_review: bool = Field(description="True when a person must check: low confidence or too little Chinese.")
+    review_reasons: list[str] = Field(description="Why needs_review is true; empty otherwise.")
+    cues: list[CueResult]
+    handling: Handling
+    model_version: str
+
+
+class BatchResponse(BaseModel):
+    results: list[ClassifyResponse]
+
+
+class LabelInfo(BaseModel):
+    code: str
+    name: str
+    definition: str
+    handling: str | None = None
+
+
+class LabelsResponse(BaseModel):
+    type: list[LabelInfo]
+    urgency: list[LabelInfo]
+
+
+class Health(BaseModel):
+    status: str
+    model_version: str | None = None
+
+
+class ModelInfo(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    version: str
+    created_at: str | None = None
+    manifest: dict[str, Any]
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    details: Any = None
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorDetail

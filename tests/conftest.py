@@ -1,0 +1,46 @@
+"""Fixtures that fit a real pipeline on the small corpus and serve it from a registry in tmp_path."""
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.main import create_app
+from service.settings import Settings
+from tests.corpus import RECORDS
+from training import registry
+from training.train import train
+
+
+def write_jsonl(path: Path, records: list[dict]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("labeled")
+    write_jsonl(directory / "small.jsonl", RECORDS)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def models_root(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Path:
+    root = tmp_path_factory.mktemp("models")
+    result = train(corpus_dir, root, folds=2)
+    registry.promote(root, result.version)
+    return root
+
+
+@pytest.fixture(scope="session")
+def settings(models_root: Path) -> Settings:
+    return Settings(models_dir=models_root)
+
+
+@pytest.fixture(scope="session")
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as c:
+        yield c

@@ -1,0 +1,59 @@
+import pytest
+
+from nlp.cues import detect, signals
+from nlp.normalize import normalize
+
+
+def found(text: str) -> dict[str, str]:
+    return {c.phrase: c.signal for c in detect(normalize(text))}
+
+
+@pytest.mark.parametrize(
+    ("text", "signal"),
+    [
+        ("我老公喝醉了拿着菜刀在屋里转", "weapon"),
+        ("他说再不给钱就喝农药", "self_harm"),
+        ("工人爬上塔吊不肯下来", "self_harm"),
+        ("他放话要弄死我们全家", "threat"),
+        ("两家人正在打架，已经头破血流", "violence"),
+        ("老人被儿子锁在柴房里", "confinement"),
+        ("对方叫了一帮人来堵门", "gathering"),
+        ("奶奶一个人在家三天没吃饭了", "neglect"),
+        ("路口井盖没了，晚上看不见", "hazard"),
+        ("他揚言要燒了我家房子", "threat"),
+    ],
+)
+def test_each_signal_is_found(text: str, signal: str) -> None:
+    assert signal in found(text).values()
+
+
+def test_cue_lists_cover_every_signal_file() -> None:
+    assert set(signals()) == {
+        "weapon", "self_harm", "threat", "violence", "confinement", "gathering", "neglect", "hazard"
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "去年他拿刀砍伤过我，现在还在吵",  # past, same clause
+        "他没有拿刀，就是骂得难听",  # denied
+        "他把我家门口的树砍了",  # cutting a tree is not a threat
+        "老板把工资扣住不发",  # wages held, not a person
+        "孩子发烧家里没人",  # 发烧 is not arson
+        "楼上漏水把天花板泡坏了",
+    ],
+)
+def test_no_cue_where_there_is_no_danger_now(text: str) -> None:
+    assert found(text) == {}
+
+
+def test_danger_later_in_text_counts_after_a_past_clause() -> None:
+    cues = found("上个月他砍伤过我，今天又拿着刀来了")
+    assert list(cues.values()) == ["weapon"]
+
+
+def test_cues_are_listed_in_text_order_once_each() -> None:
+    cues = detect(normalize("他拿着刀说要杀了你，拿着刀追出来"))
+    assert [c.signal for c in cues][:2] == ["weapon", "threat"]
+    assert len({c.phrase for c in cues}) == len(cues)

@@ -1,0 +1,42 @@
+"""The shipped corpus: every record valid, and a model fitted on it gets the issue's examples right."""
+
+from pathlib import Path
+
+import pytest
+
+from nlp.predictor import Triage
+from training.dataset import load_corpus
+from training.train import cue_precision, fit
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "labeled"
+
+
+@pytest.fixture(scope="module")
+def triage() -> Triage:
+    records = load_corpus(DATA)
+    return Triage(fit(records), {"cue_precision": cue_precision(records)})
+
+
+def test_corpus_meets_the_minimum_counts() -> None:
+    records = load_corpus(DATA)
+    assert len(records) >= 800
+    for t in ("land", "wages", "family", "neighbour", "other"):
+        assert sum(r.type == t for r in records) >= 120
+    for u in ("high", "medium", "low"):
+        assert sum(r.urgency == u for r in records) >= 150
+
+
+@pytest.mark.parametrize(
+    ("text", "type_", "urgency"),
+    [
+        ("包工头欠我们二十几个人三个月工资，马上过年了还不给", "wages", None),
+        ("我老公喝了酒，拿着菜刀在客厅里说要砍死我，孩子吓得直哭", "family", "high"),
+        ("昨天楼上又漏水了，把我家天花板泡坏了", "neighbour", None),
+    ],
+)
+def test_issue_examples(triage: Triage, text: str, type_: str, urgency: str | None) -> None:
+    prediction = triage.predict([text])[0]
+    assert prediction.type.label == type_
+    if urgency:
+        assert prediction.urgency.label == urgency
+        assert any(c.signal == "weapon" for c in prediction.cues)
