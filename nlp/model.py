@@ -27,13 +27,16 @@ def _base(family: str) -> ClassifierMixin:
     raise ValueError(f"unknown model family {family!r}; choose one of {', '.join(FAMILIES)}")
 
 
-def build_pipeline(family: str = "svm", *, words: bool = True, calibration_folds: int = 5) -> Pipeline:
+def build_pipeline(
+    family: str = "svm", *, words: bool = True, calibration: str = "isotonic", calibration_folds: int = 5
+) -> Pipeline:
     """An unfitted pipeline: normalise -> features -> one calibrated classifier per label axis.
 
-    Every family is wrapped in sigmoid calibration so that a confidence of 0.9 means right nine
-    times in ten, whatever the raw scores of the family look like.
+    Every family is wrapped in cross-validated calibration so that a confidence of 0.9 means right
+    nine times in ten, whatever the raw scores of the family look like. Isotonic calibration is the
+    default: on our data it halves the type calibration error of sigmoid (docs/model.md).
     """
-    calibrated = CalibratedClassifierCV(_base(family), method="sigmoid", cv=calibration_folds)
+    calibrated = CalibratedClassifierCV(_base(family), method=calibration, cv=calibration_folds)
     return Pipeline(
         [
             ("normalize", TextNormalizer()),

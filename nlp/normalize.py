@@ -1,6 +1,6 @@
 """Brings raw intake text to one canonical form before anything looks at it.
 
-Traditional script becomes simplified (OpenCC's t2s table, not a hand-made one), full-width
+Traditional script becomes simplified (OpenCC's tw2s table, which also turns the particle 著 into 着), full-width
 forms become half-width (NFKC), control characters go, pinyin that scraped text carries after
 characters (創(chuàng)穩(wěn) -> 创稳) is dropped, and runs of whitespace become one space.
 """
@@ -25,7 +25,7 @@ _WHITESPACE = re.compile(r"\s+")
 
 @cache
 def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
+    return opencc.OpenCC("tw2s")
 
 
 def _drop_controls(text: str) -> str:

@@ -53,13 +53,17 @@ class Triage:
         pipeline: Pipeline,
         manifest: dict[str, Any],
         *,
-        review_threshold: float = 0.6,
+        review_threshold: float | None = None,
         min_han_chars: int = 4,
         explain_top: int = 3,
     ) -> None:
         self.pipeline = pipeline
         self.manifest = manifest
-        self.review_threshold = review_threshold
+        # An explicit setting wins; otherwise the threshold chosen for this model at training time.
+        chosen = manifest.get("review_threshold")
+        self.review_threshold = float(
+            review_threshold if review_threshold is not None else chosen if chosen is not None else 0.6
+        )
         self.min_han_chars = min_han_chars
         self.explain_top = explain_top
         self._features = pipeline.named_steps["features"]

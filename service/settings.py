@@ -13,8 +13,12 @@ class Settings(BaseSettings):
     models_dir: Path = Field(Path("models"), description="Registry root holding <version>/ folders and live.json.")
     host: str = Field("127.0.0.1", description="Address `dispute-triage serve` binds to.")
     port: int = Field(8000, description="Port `dispute-triage serve` listens on.")
-    review_threshold: float = Field(
-        0.6, ge=0.0, le=1.0, description="Below this type or urgency confidence a person must look (needs_review)."
+    review_threshold: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.0,
+        description="Below this type or urgency confidence a person must look (needs_review). Unset: the "
+        "threshold chosen for the live model on the test split, stored in its manifest.",
     )
     min_han_chars: int = Field(4, ge=0, description="Texts with fewer Han characters are sent to review.")
     max_text_chars: int = Field(5000, ge=1, description="Longest text accepted, in characters.")

@@ -13,15 +13,30 @@ from training.dataset import Record
 LABELS = {"type": list(TYPES), "urgency": list(URGENCIES)}
 
 
-def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
-    """Weighted mean gap between confidence and accuracy over equal-width confidence bins."""
+def reliability(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> list[dict[str, float]]:
+    """Mean confidence, accuracy and count in each of `bins` equal-width confidence bins."""
     edges = np.linspace(0.0, 1.0, bins + 1)
-    ece = 0.0
+    out = []
     for lo, hi in zip(edges[:-1], edges[1:], strict=True):
         in_bin = (confidence > lo) & (confidence <= hi)
-        if in_bin.any():
-            ece += in_bin.mean() * abs(confidence[in_bin].mean() - correct[in_bin].mean())
-    return float(ece)
+        count = int(in_bin.sum())
+        out.append(
+            {
+                "low": float(lo),
+                "high": float(hi),
+                "count": count,
+                "confidence": float(confidence[in_bin].mean()) if count else 0.0,
+                "accuracy": float(correct[in_bin].mean()) if count else 0.0,
+            }
+        )
+    return out
+
+
+def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
+    """Weighted mean gap between confidence and accuracy over equal-width confidence bins."""
+    n = max(1, len(confidence))
+    bins_ = reliability(confidence, correct, bins)
+    return float(sum(b["count"] / n * abs(b["confidence"] - b["accuracy"]) for b in bins_))
 
 
 def score(records: Sequence[Record], predictions: Sequence[Prediction]) -> dict[str, Any]:
@@ -43,6 +58,7 @@ def score(records: Sequence[Record], predictions: Sequence[Prediction]) -> dict[
             },
             "confusion": confusion_matrix(truth, guess, labels=labels).tolist(),
             "ece": expected_calibration_error(confidence, correct),
+            "reliability": reliability(confidence, correct),
         }
     urgency_truth = [r.urgency for r in records]
     urgency_guess = [p.urgency.label for p in predictions]

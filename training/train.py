@@ -16,7 +16,8 @@ from nlp.cues import detect
 from nlp.model import build_pipeline
 from nlp.normalize import normalize
 from nlp.predictor import Prediction, Triage
-from training.dataset import Record, data_files, files_sha256, read_records
+from training.dataset import DatasetError, Record, data_files, files_sha256, read_records
+from training.evaluate import choose_review_threshold, load_set, predict
 from training.metrics import score
 
 Progress = Callable[[str], None]
@@ -41,9 +42,22 @@ def _smallest_class(records: Sequence[Record]) -> int:
     return min(counts.values())
 
 
-def fit(records: Sequence[Record], *, family: str = "svm", words: bool = True) -> Pipeline:
+@dataclass(frozen=True)
+class ModelSpec:
+    """What `build_pipeline` is asked for: the choices `compare` weighs against each other."""
+
+    family: str = "svm"
+    words: bool = True
+    calibration: str = "isotonic"
+
+    @property
+    def name(self) -> str:
+        return f"{self.family}{'' if self.words else ' chars-only'} ({self.calibration})"
+
+
+def fit(records: Sequence[Record], spec: ModelSpec = ModelSpec()) -> Pipeline:
     folds = max(2, min(5, _smallest_class(records)))
-    pipeline = build_pipeline(family, words=words, calibration_folds=folds)
+    pipeline = build_pipeline(spec.family, words=spec.words, calibration=spec.calibration, calibration_folds=folds)
     pipeline.fit([r.text for r in records], _targets(records))
     return pipeline
 
@@ -56,9 +70,8 @@ def cue_precision(records: Sequence[Record]) -> float | None:
 
 def cross_validated_predictions(
     records: Sequence[Record],
+    spec: ModelSpec = ModelSpec(),
     *,
-    family: str = "svm",
-    words: bool = True,
     folds: int = 5,
     progress: Progress | None = None,
 ) -> list[Prediction]:
@@ -74,7 +87,7 @@ def cross_validated_predictions(
             progress(f"cross-validation fold {k}/{folds}")
         train_records = [records[i] for i in train_idx]
         manifest = {"cue_precision": cue_precision(train_records) or precision}
-        triage = Triage(fit(train_records, family=family, words=words), manifest, explain_top=0)
+        triage = Triage(fit(train_records, spec), manifest, explain_top=0)
         for i, prediction in zip(test_idx, triage.predict([records[i].text for i in test_idx]), strict=True):
             out[i] = prediction
     return [p for p in out if p is not None]
@@ -92,21 +105,39 @@ def new_version(root: Path) -> str:
 def train(
     data_dir: Path,
     models_root: Path,
+    spec: ModelSpec = ModelSpec(),
     *,
-    family: str = "svm",
-    words: bool = True,
+    test_dir: Path | None = None,
     folds: int = 5,
     progress: Progress | None = None,
 ) -> TrainResult:
+    """Cross-validate, fit on everything, score the fixed test split, write `models_root/<version>/`.
+
+    The review threshold is chosen on the test split (never on training folds) and stored in the
+    manifest, so it always matches the calibration of the model it belongs to.
+    """
     files = data_files(data_dir)
     records = read_records(files)
+    test_records = load_set(test_dir) if test_dir else []
+    overlap = {r.text for r in records} & {r.text for r in test_records}
+    if overlap:
+        raise DatasetError(f"{len(overlap)} texts are both in {data_dir} and in the test split {test_dir}")
     if progress:
         progress(f"{len(records)} records from {len(files)} files")
-    oof = cross_validated_predictions(records, family=family, words=words, folds=folds, progress=progress)
-    cv_metrics = score(records, oof)
+    oof = cross_validated_predictions(records, spec, folds=folds, progress=progress)
+    metrics = {"cross_validation": score(records, oof)}
     if progress:
         progress("fitting the final model on all records")
-    pipeline = fit(records, family=family, words=words)
+    pipeline = fit(records, spec)
+    precision = cue_precision(records)
+    review: dict[str, float] = {}
+    if test_records:
+        test_predictions = predict(Triage(pipeline, {"cue_precision": precision}, explain_top=0), test_records)
+        review = choose_review_threshold(test_records, test_predictions)
+        threshold_triage = Triage(
+            pipeline, {"cue_precision": precision, "review_threshold": review["threshold"]}, explain_top=0
+        )
+        metrics["test"] = score(test_records, predict(threshold_triage, test_records))
     version = new_version(models_root)
     directory = models_root / version
     manifest = artifact.save(
@@ -115,14 +146,18 @@ def train(
         {
             "version": version,
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "model_family": family,
-            "word_features": words,
+            "model_family": spec.family,
+            "word_features": spec.words,
+            "calibration": spec.calibration,
             "n_records": len(records),
             "data_files": [str(p) for p in files],
             "data_sha256": files_sha256(files),
-            "cue_precision": cue_precision(records),
+            "test_files": [str(p) for p in data_files(test_dir)] if test_dir else [],
+            "cue_precision": precision,
+            "review": review,
+            "review_threshold": review.get("threshold"),
             "cv_folds": folds,
-            "metrics": {"cross_validation": cv_metrics},
+            "metrics": metrics,
         },
     )
     return TrainResult(version=version, directory=directory, manifest=manifest)

@@ -1,0 +1,57 @@
+"""Scores a model on labelled files and chooses the review threshold from the fixed test split."""
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nlp.normalize import han_count, normalize
+from nlp.predictor import Prediction, Triage
+from training.dataset import DatasetError, Record, data_files, read_records
+from training.metrics import score
+
+TARGET_ACCURACY = 0.95
+
+
+def load_set(path: Path) -> list[Record]:
+    """A file, or every labelled file in a folder, as one evaluation set."""
+    if path.is_dir():
+        return read_records(data_files(path))
+    if not path.is_file():
+        raise DatasetError(f"{path}: no such file or folder")
+    return read_records([path])
+
+
+def predict(triage: Triage, records: Sequence[Record]) -> list[Prediction]:
+    return triage.predict([r.text for r in records])
+
+
+def score_sets(triage: Triage, paths: Sequence[Path]) -> dict[str, dict[str, Any]]:
+    """Metrics per set, named by the file or folder they came from."""
+    out: dict[str, dict[str, Any]] = {}
+    for path in paths:
+        records = load_set(path)
+        out[path.stem if path.is_file() else path.name] = score(records, predict(triage, records))
+    return out
+
+
+def choose_review_threshold(
+    records: Sequence[Record], predictions: Sequence[Prediction], *, target: float = TARGET_ACCURACY, min_han: int = 4
+) -> dict[str, float]:
+    """The lowest confidence threshold at which the predictions kept from review (both labels above
+    it) are at least `target` right on both axes; with the review rate that costs."""
+    conf = np.array([min(p.type.confidence, p.urgency.confidence) for p in predictions])
+    right = np.array(
+        [r.type == p.type.label and r.urgency == p.urgency.label for r, p in zip(records, predictions, strict=True)]
+    )
+    enough_text = np.array([han_count(normalize(r.text)) >= min_han for r in records])
+    for t in np.round(np.arange(0.0, 1.0, 0.01), 2):
+        kept = enough_text & (conf >= t)
+        if kept.any() and right[kept].mean() >= target:
+            return {
+                "threshold": float(t),
+                "review_rate": float(1 - kept.mean()),
+                "accuracy_kept": float(right[kept].mean()),
+            }
+    return {"threshold": 1.0, "review_rate": 1.0, "accuracy_kept": float("nan")}
