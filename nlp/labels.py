@@ -13,12 +13,16 @@ class Label:
     name: str
     definition: str
     handling: str | None = None
+    aliases: tuple[str, ...] = ()
 
 
 @cache
 def _catalogue() -> dict[str, tuple[Label, ...]]:
     raw = json.loads(resource("labels.json").read_text(encoding="utf-8"))
-    return {axis: tuple(Label(**item) for item in items) for axis, items in raw.items()}
+    return {
+        axis: tuple(Label(**(item | {"aliases": tuple(item.get("aliases", ()))})) for item in items)
+        for axis, items in raw.items()
+    }
 
 
 def labels(axis: str) -> tuple[Label, ...]:
@@ -37,3 +41,12 @@ def name_of(axis: str, code: str) -> str:
 TYPES: tuple[str, ...] = codes("type")
 URGENCIES: tuple[str, ...] = codes("urgency")
 AXES: tuple[str, ...] = ("type", "urgency")
+
+
+def code_for(axis: str, spelling: str) -> str | None:
+    """The code a spreadsheet's spelling of a label stands for (code, Chinese name or alias), or None."""
+    wanted = spelling.strip().lower()
+    for label in labels(axis):
+        if wanted in {label.code, label.name.lower(), *(a.lower() for a in label.aliases)}:
+            return label.code
+    return None

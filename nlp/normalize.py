@@ -31,9 +31,7 @@ def _t2s() -> opencc.OpenCC:
 def _drop_controls(text: str) -> str:
     # Category C* is controls, format marks (zero-width joiners, BOMs), surrogates and unassigned
     # code points; whitespace controls become a space so words on two lines stay apart.
-    return "".join(
-        " " if ch.isspace() else ch for ch in text if ch.isspace() or unicodedata.category(ch)[0] != "C"
-    )
+    return "".join(" " if ch.isspace() else ch for ch in text if ch.isspace() or unicodedata.category(ch)[0] != "C")
 
 
 def normalize(text: str) -> str:

@@ -3,6 +3,7 @@
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy import Engine
 
 from nlp.predictor import Triage
 from service.errors import ModelNotReady
@@ -20,6 +21,11 @@ def get_triage(holder: Annotated[ModelHolder, Depends(get_holder)]) -> Triage:
     return holder.triage
 
 
+def get_store(request: Request) -> Engine:
+    return request.app.state.store  # type: ignore[no-any-return]
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 TriageDep = Annotated[Triage, Depends(get_triage)]
 HolderDep = Annotated[ModelHolder, Depends(get_holder)]
+StoreDep = Annotated[Engine, Depends(get_store)]

@@ -22,6 +22,11 @@ class InvalidInput(ServiceError):
     code = "invalid_input"
 
 
+class ModelRejected(ServiceError):
+    status_code = 409
+    code = "model_rejected"
+
+
 class ModelNotReady(ServiceError):
     status_code = 503
     code = "model_not_ready"

@@ -1,32 +1,36 @@
 """The FastAPI application: includes the routers, installs error handlers, loads the model."""
 
+import asyncio
 import logging
+import signal
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 from fastapi import FastAPI
 
 from nlp import tokenize
 from nlp.artifact import ArtifactError
-from nlp.predictor import Triage
-from nlp.registry import load_live
-from service import errors
-from service.routers import classify, meta
+from service import errors, store
+from service.routers import admin, classify, feedback, meta
 from service.settings import Settings, get_settings
 from service.state import ModelHolder
 
 log = logging.getLogger("dispute_triage")
 
 
-def load_triage(settings: Settings) -> Triage:
-    pipeline, manifest = load_live(settings.models_dir)
-    return Triage(
-        pipeline,
-        manifest,
-        review_threshold=settings.review_threshold,
-        min_han_chars=settings.min_han_chars,
-        explain_top=settings.explain_top,
-    )
+def _reload_quietly(holder: ModelHolder, settings: Settings) -> None:
+    try:
+        previous, current = holder.reload(settings)
+        log.info("model reloaded: %s -> %s", previous, current)
+    except ArtifactError as exc:
+        log.error("model reload refused, still serving %s: %s", holder.triage.version if holder.triage else None, exc)
+
+
+def _install_sighup(holder: ModelHolder, settings: Settings) -> None:
+    """SIGHUP reloads the model, as for classic daemons; only possible in the main thread."""
+    loop = asyncio.get_running_loop()
+    with suppress(NotImplementedError, RuntimeError, ValueError):
+        loop.add_signal_handler(signal.SIGHUP, lambda: loop.run_in_executor(None, _reload_quietly, holder, settings))
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -36,16 +40,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         tokenize.warm()
+        app.state.store = store.make_engine(settings.database_url)
         try:
-            triage = load_triage(settings)
-            triage.predict(["预热"])  # first call builds caches; pay it now, not on a request
-            holder.triage = triage
-            log.info("model %s loaded", triage.version)
+            holder.reload(settings)
+            log.info("model %s loaded", holder.triage.version if holder.triage else None)
         except ArtifactError as exc:
             holder.error = str(exc)
             log.error("no model in service: %s", exc)
+        _install_sighup(holder, settings)
         yield
         holder.triage = None
+        app.state.store.dispose()
 
     app = FastAPI(
         title="dispute-triage",
@@ -56,6 +61,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.holder = holder
     app.dependency_overrides[get_settings] = lambda: settings
     errors.install(app)
-    app.include_router(classify.router)
-    app.include_router(meta.router)
+    for router in (classify.router, feedback.router, meta.router, admin.router):
+        app.include_router(router)
     return app

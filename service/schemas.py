@@ -1,6 +1,6 @@
 """Request and response models of the public API, with the examples shown at /docs."""
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
@@ -56,11 +56,18 @@ class ClassifyResponse(BaseModel):
             "examples": [
                 {
                     "id": "case-0001",
-                    "type": {"label": "wages", "name": "欠薪及劳动报酬", "confidence": 0.97,
-                             "scores": {"family": 0.005, "land": 0.006, "neighbour": 0.004, "other": 0.015,
-                                        "wages": 0.97}},
-                    "urgency": {"label": "medium", "name": "较急", "confidence": 0.9,
-                                "scores": {"high": 0.04, "low": 0.06, "medium": 0.9}},
+                    "type": {
+                        "label": "wages",
+                        "name": "欠薪及劳动报酬",
+                        "confidence": 0.97,
+                        "scores": {"family": 0.005, "land": 0.006, "neighbour": 0.004, "other": 0.015, "wages": 0.97},
+                    },
+                    "urgency": {
+                        "label": "medium",
+                        "name": "较急",
+                        "confidence": 0.9,
+                        "scores": {"high": 0.04, "low": 0.06, "medium": 0.9},
+                    },
                     "needs_review": False,
                     "review_reasons": [],
                     "cues": [{"phrase": "包工头", "signal": "type:wages"}],
@@ -118,3 +125,39 @@ class ErrorDetail(BaseModel):
 
 class ErrorResponse(BaseModel):
     error: ErrorDetail
+
+
+TypeCode = Literal["land", "wages", "family", "neighbour", "other"]
+UrgencyCode = Literal["high", "medium", "low"]
+
+
+class FeedbackRequest(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "case-0001",
+                    "text": EXAMPLE_TEXT,
+                    "type": "wages",
+                    "urgency": "medium",
+                    "note": "模型判为其他，实为农民工欠薪",
+                }
+            ]
+        }
+    )
+
+    id: StrictStr | None = Field(None, max_length=200, description="The caller's id of the case corrected.")
+    text: StrictStr = Field(description="The text that was classified (masked before it is stored).")
+    type: TypeCode = Field(description="The correct type.")
+    urgency: UrgencyCode = Field(description="The correct urgency.")
+    note: StrictStr | None = Field(None, max_length=2000, description="Why; helps analysts review the correction.")
+
+
+class FeedbackResponse(BaseModel):
+    stored_id: int = Field(description="Row id of the stored correction.")
+    id: str | None = Field(description="The caller's id, echoed back.")
+
+
+class ReloadResponse(BaseModel):
+    previous_version: str | None
+    model_version: str

@@ -1,11 +1,52 @@
-"""The model in service, held so that it can be replaced in one assignment."""
+"""The model in service, and how it is replaced: load and check the new one beside the old, then
+swap in one assignment. A request holds the Triage it started with, so requests in flight finish
+on the old model while new ones get the new."""
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 
+from nlp.artifact import ArtifactError
+from nlp.labels import TYPES, URGENCIES
 from nlp.predictor import Triage
+from nlp.registry import load_live
+from service.settings import Settings
+
+CANARY = ["楼上漏水把我家天花板泡坏了", "包工头欠我们工资不给"]
+
+
+def load_checked(settings: Settings) -> Triage:
+    """The live model from the registry, verified and answering sensibly, or ArtifactError."""
+    pipeline, manifest = load_live(settings.models_dir)
+    triage = Triage(
+        pipeline,
+        manifest,
+        review_threshold=settings.review_threshold,
+        min_han_chars=settings.min_han_chars,
+        explain_top=settings.explain_top,
+    )
+    try:
+        predictions = triage.predict(CANARY)
+    except Exception as exc:  # a model that loads but cannot predict is as bad as a corrupt file
+        raise ArtifactError(
+            f"model {triage.version} fails on a test prediction ({type(exc).__name__}: {exc})"
+        ) from None
+    for p in predictions:
+        if p.type.label not in TYPES or p.urgency.label not in URGENCIES or abs(sum(p.type.scores.values()) - 1) > 1e-3:
+            raise ArtifactError(f"model {triage.version} gives an invalid prediction: {p.type.label}/{p.urgency.label}")
+    return triage
 
 
 @dataclass
 class ModelHolder:
     triage: Triage | None = None
     error: str | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def reload(self, settings: Settings) -> tuple[str | None, str]:
+        """Swap in the registry's live model; on failure raise ArtifactError and keep the old one."""
+        with self._lock:
+            new = load_checked(settings)
+            old = self.triage
+            self.triage = new
+            self.error = None
+            return (old.version if old else None), new.version

@@ -1,6 +1,8 @@
 """Fixtures that fit a real pipeline on the small corpus and serve it from a registry in tmp_path."""
 
 import json
+import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +14,10 @@ from service.settings import Settings
 from tests.corpus import RECORDS
 from training import registry
 from training.train import train
+
+# Nothing a test does may touch the developer's own database or depend on ../shared.
+os.environ["DT_DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='dt-test-')}/default.db"
+os.environ["DT_EVAL_DIRS"] = "[]"
 
 
 def write_jsonl(path: Path, records: list[dict]) -> Path:
@@ -36,8 +42,9 @@ def models_root(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> P
 
 
 @pytest.fixture(scope="session")
-def settings(models_root: Path) -> Settings:
-    return Settings(models_dir=models_root)
+def settings(models_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    database = tmp_path_factory.mktemp("db") / "feedback.db"
+    return Settings(models_dir=models_root, database_url=f"sqlite:///{database}")
 
 
 @pytest.fixture(scope="session")

@@ -38,9 +38,7 @@ def compare(
 
 def table(rows: list[dict[str, Any]]) -> str:
     sets = [k for k in rows[0] if k != "spec"]
-    head = "| model | " + " | ".join(
-        f"{s} type F1 | {s} urgency F1 | {s} type ECE" for s in sets
-    ) + " |"
+    head = "| model | " + " | ".join(f"{s} type F1 | {s} urgency F1 | {s} type ECE" for s in sets) + " |"
     lines = [head, "|" + "---|" * (1 + 3 * len(sets))]
     for r in rows:
         cells = [

@@ -89,7 +89,5 @@ def per_class_table(metrics: dict[str, Any]) -> str:
                 f"  {label:<10}{row['precision']:>10.3f}{row['recall']:>10.3f}"
                 f"{row['f1-score']:>10.3f}{int(row['support']):>10d}"
             )
-    lines.append(
-        f"high called low: {metrics['high_called_low']}  review rate: {metrics['review_rate']:.3f}"
-    )
+    lines.append(f"high called low: {metrics['high_called_low']}  review rate: {metrics['review_rate']:.3f}")
     return "\n".join(lines)

@@ -16,6 +16,7 @@ from nlp.cues import detect
 from nlp.model import build_pipeline
 from nlp.normalize import normalize
 from nlp.predictor import Prediction, Triage
+from training import report
 from training.dataset import DatasetError, Record, data_files, files_sha256, read_records
 from training.evaluate import choose_review_threshold, load_set, predict
 from training.metrics import score
@@ -108,10 +109,12 @@ def train(
     spec: ModelSpec = ModelSpec(),
     *,
     test_dir: Path | None = None,
+    eval_dirs: Sequence[Path] = (),
     folds: int = 5,
     progress: Progress | None = None,
 ) -> TrainResult:
-    """Cross-validate, fit on everything, score the fixed test split, write `models_root/<version>/`.
+    """Cross-validate, fit on everything, score the fixed test split and any evaluation sets, and
+    write a candidate `models_root/<version>/` with its manifest and report.
 
     The review threshold is chosen on the test split (never on training folds) and stored in the
     manifest, so it always matches the calibration of the model it belongs to.
@@ -134,10 +137,11 @@ def train(
     if test_records:
         test_predictions = predict(Triage(pipeline, {"cue_precision": precision}, explain_top=0), test_records)
         review = choose_review_threshold(test_records, test_predictions)
-        threshold_triage = Triage(
-            pipeline, {"cue_precision": precision, "review_threshold": review["threshold"]}, explain_top=0
-        )
-        metrics["test"] = score(test_records, predict(threshold_triage, test_records))
+    triage = Triage(pipeline, {"cue_precision": precision, "review_threshold": review.get("threshold")}, explain_top=0)
+    sets = {"test": test_records} if test_records else {}
+    sets |= {path.name: load_set(path) for path in eval_dirs if path.exists()}
+    for name, set_records in sets.items():
+        metrics[name] = score(set_records, predict(triage, set_records))
     version = new_version(models_root)
     directory = models_root / version
     manifest = artifact.save(
@@ -159,5 +163,11 @@ def train(
             "cv_folds": folds,
             "metrics": metrics,
         },
+    )
+    report.write(
+        directory,
+        f"Candidate model {version}",
+        {"cross-validation": metrics["cross_validation"]} | {name: metrics[name] for name in sets},
+        [f"{spec.name}, trained on {len(records)} records; review threshold {review.get('threshold')}."],
     )
     return TrainResult(version=version, directory=directory, manifest=manifest)

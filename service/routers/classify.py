@@ -1,10 +1,12 @@
 """POST /v1/classify and /v1/classify/batch."""
 
 from fastapi import APIRouter
+from sqlalchemy import Engine
 
 from nlp.labels import name_of
 from nlp.predictor import Prediction, Triage
-from service.deps import SettingsDep, TriageDep
+from service import store
+from service.deps import SettingsDep, StoreDep, TriageDep
 from service.errors import InvalidInput
 from service.schemas import (
     AxisResult,
@@ -51,15 +53,42 @@ def to_response(prediction: Prediction, item_id: str | None, triage: Triage, set
     )
 
 
+def keep_for_review(
+    items: list[tuple[str, str | None]],
+    predictions: list[Prediction],
+    triage: Triage,
+    engine: Engine,
+    settings: Settings,
+) -> None:
+    """Store predictions that need review, only where the operator has turned this on."""
+    if not settings.keep_low_confidence:
+        return
+    for (text, item_id), p in zip(items, predictions, strict=True):
+        if p.needs_review:
+            store.add_review(
+                engine=engine,
+                text=text,
+                case_id=item_id,
+                predicted_type=p.type.label,
+                type_confidence=p.type.confidence,
+                predicted_urgency=p.urgency.label,
+                urgency_confidence=p.urgency.confidence,
+                reasons=p.review_reasons,
+                model_version=triage.version,
+            )
+
+
 @router.post("/classify", response_model=ClassifyResponse, responses=ERRORS)
-def classify(body: ClassifyRequest, triage: TriageDep, settings: SettingsDep) -> ClassifyResponse:
+def classify(body: ClassifyRequest, triage: TriageDep, settings: SettingsDep, engine: StoreDep) -> ClassifyResponse:
     """Type, urgency, confidences, cues and deadline of one dispute description."""
     check_text(body.text, settings)
-    return to_response(triage.predict([body.text])[0], body.id, triage, settings)
+    prediction = triage.predict([body.text])[0]
+    keep_for_review([(body.text, body.id)], [prediction], triage, engine, settings)
+    return to_response(prediction, body.id, triage, settings)
 
 
 @router.post("/classify/batch", response_model=BatchResponse, responses=ERRORS)
-def classify_batch(body: BatchRequest, triage: TriageDep, settings: SettingsDep) -> BatchResponse:
+def classify_batch(body: BatchRequest, triage: TriageDep, settings: SettingsDep, engine: StoreDep) -> BatchResponse:
     """The same for up to 500 descriptions, answered in order."""
     if not body.items:
         raise InvalidInput("items is empty; send at least one item")
@@ -68,6 +97,7 @@ def classify_batch(body: BatchRequest, triage: TriageDep, settings: SettingsDep)
     for i, item in enumerate(body.items):
         check_text(item.text, settings, where=f"items[{i}].text")
     predictions = triage.predict([item.text for item in body.items])
+    keep_for_review([(item.text, item.id) for item in body.items], predictions, triage, engine, settings)
     return BatchResponse(
         results=[to_response(p, item.id, triage, settings) for p, item in zip(predictions, body.items, strict=True)]
     )

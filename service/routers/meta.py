@@ -14,7 +14,12 @@ router = APIRouter(tags=["meta"])
 def get_labels() -> LabelsResponse:
     """Label codes, Chinese names and definitions of both axes."""
     return LabelsResponse(
-        **{axis: [LabelInfo(**vars(label)) for label in labels(axis)] for axis in ("type", "urgency")}
+        **{
+            axis: [
+                LabelInfo(code=x.code, name=x.name, definition=x.definition, handling=x.handling) for x in labels(axis)
+            ]
+            for axis in ("type", "urgency")
+        }
     )
 
 

@@ -29,7 +29,14 @@ def test_each_signal_is_found(text: str, signal: str) -> None:
 
 def test_cue_lists_cover_every_signal_file() -> None:
     assert set(signals()) == {
-        "weapon", "self_harm", "threat", "violence", "confinement", "gathering", "neglect", "hazard"
+        "weapon",
+        "self_harm",
+        "threat",
+        "violence",
+        "confinement",
+        "gathering",
+        "neglect",
+        "hazard",
     }
 
 

@@ -20,8 +20,16 @@ def test_classify_returns_the_documented_contract(client: TestClient) -> None:
     for axis in ("type", "urgency"):
         assert body[axis]["confidence"] == max(body[axis]["scores"].values())
         assert abs(sum(body[axis]["scores"].values()) - 1) < 1e-3
-    assert body["type"]["name"] == {"land": "土地纠纷", "wages": "欠薪及劳动报酬", "family": "婚姻家庭",
-                                    "neighbour": "邻里纠纷", "other": "其他"}[body["type"]["label"]]
+    assert (
+        body["type"]["name"]
+        == {
+            "land": "土地纠纷",
+            "wages": "欠薪及劳动报酬",
+            "family": "婚姻家庭",
+            "neighbour": "邻里纠纷",
+            "other": "其他",
+        }[body["type"]["label"]]
+    )
     assert isinstance(body["needs_review"], bool)
     assert all(set(c) == {"phrase", "signal"} for c in body["cues"])
     assert body["model_version"]

@@ -26,7 +26,11 @@ def test_train_command_prints_per_class_scores_and_promotes(corpus_dir: Path, tm
     manifest = json.loads((models / pointer["version"] / "manifest.json").read_text())
     assert manifest["n_records"] == len(RECORDS)
     assert set(manifest["metrics"]["cross_validation"]["type"]["per_class"]) == {
-        "land", "wages", "family", "neighbour", "other"
+        "land",
+        "wages",
+        "family",
+        "neighbour",
+        "other",
     }
 
 

@@ -1,0 +1,122 @@
+"""train, evaluate, compare: building models and measuring them."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli.common import DataOpt, ModelsOpt, TestOpt, console, existing, fail
+from nlp.artifact import ArtifactError
+from nlp.model import FAMILIES
+from training.dataset import DatasetError
+from training.settings import get_training_settings
+
+app = typer.Typer()
+
+
+@app.command()
+def train(
+    data: DataOpt = None,
+    models: ModelsOpt = None,
+    test: TestOpt = None,
+    family: Annotated[str, typer.Option(help=f"Model family: {', '.join(FAMILIES)}.")] = "svm",
+    words: Annotated[bool, typer.Option(help="Use word n-grams beside character n-grams.")] = True,
+    calibration: Annotated[str, typer.Option(help="Calibration: isotonic or sigmoid.")] = "isotonic",
+    folds: Annotated[int, typer.Option(min=2, max=10, help="Cross-validation folds.")] = 5,
+    promote: Annotated[bool, typer.Option(help="Put the new model live at once, without comparing.")] = False,
+) -> None:
+    """Train a candidate from labelled data: cross-validate, score the test split, write models/<version>/."""
+    from training import registry
+    from training.metrics import per_class_table
+    from training.train import ModelSpec
+    from training.train import train as run_training
+
+    settings = get_training_settings()
+    models = models or settings.models_dir
+    try:
+        with console.status("training") as status:
+            result = run_training(
+                data or settings.data_dir,
+                models,
+                ModelSpec(family, words, calibration),
+                test_dir=test or existing(settings.test_dir),
+                eval_dirs=settings.eval_dirs,
+                folds=folds,
+                progress=lambda m: status.update(m),
+            )
+    except DatasetError as exc:
+        fail(str(exc))
+    typer.echo(f"candidate {result.version} written to {result.directory}")
+    typer.echo("cross-validated scores:")
+    typer.echo(per_class_table(result.manifest["metrics"]["cross_validation"]))
+    if "test" in result.manifest["metrics"]:
+        review = result.manifest["review"]
+        typer.echo("test split:")
+        typer.echo(per_class_table(result.manifest["metrics"]["test"]))
+        typer.echo(
+            f"review threshold {review['threshold']:.2f} keeps {1 - review['review_rate']:.1%} "
+            f"of predictions, {review['accuracy_kept']:.1%} of them right on both labels"
+        )
+    typer.echo(f"report: {result.directory / 'report.md'}")
+    if promote:
+        try:
+            registry.promote(models, result.version, force=True)
+        except (ArtifactError, registry.PromotionRefused) as exc:
+            fail(str(exc))
+        typer.echo(f"{result.version} is live")
+    else:
+        typer.echo(f"to put it live: dispute-triage models promote {result.version}")
+
+
+@app.command()
+def evaluate(
+    files: Annotated[list[Path], typer.Argument(help="Labelled files or folders; each one is a set.")],
+    models: ModelsOpt = None,
+    out: Annotated[Path, typer.Option(help="Folder for report.md and its figures.")] = Path("docs/evaluation"),
+) -> None:
+    """Score the live model on labelled files; write a Markdown report with figures."""
+    from nlp.predictor import Triage
+    from nlp.registry import load_live
+    from training import report
+    from training.evaluate import score_sets
+
+    try:
+        pipeline, manifest = load_live(models or get_training_settings().models_dir)
+        sets = score_sets(Triage(pipeline, manifest, explain_top=0), files)
+    except (ArtifactError, DatasetError) as exc:
+        fail(str(exc))
+    path = report.write(
+        out,
+        f"Evaluation of model {manifest['version']}",
+        sets,
+        [f"Review threshold {manifest.get('review_threshold')}; sets: {', '.join(str(f) for f in files)}."],
+    )
+    typer.echo("\n".join(report.SUMMARY_HEADER + [report.summary_rows(n, m) for n, m in sets.items()]))
+    typer.echo(f"report written to {path}")
+
+
+@app.command()
+def compare(
+    data: DataOpt = None,
+    test: TestOpt = None,
+    also: Annotated[list[Path] | None, typer.Option(help="Further sets to report (not to choose by).")] = None,
+    folds: Annotated[int, typer.Option(min=2, max=10, help="Cross-validation folds.")] = 5,
+) -> None:
+    """Compare model families and feature sets; print a Markdown table, best on the test split first."""
+    from training.compare import compare as run_compare
+    from training.compare import table
+    from training.dataset import load_corpus
+    from training.evaluate import load_set
+
+    settings = get_training_settings()
+    test_dir = test or existing(settings.test_dir)
+    if test_dir is None:
+        fail("no test split: pass --test")
+    try:
+        records, test_records = load_corpus(data or settings.data_dir), load_set(test_dir)
+        extra = {p.stem if p.is_file() else p.name: load_set(p) for p in also or []}
+        with console.status("comparing") as status:
+            rows = run_compare(records, test_records, extra, folds=folds, progress=lambda m: status.update(m))
+    except DatasetError as exc:
+        fail(str(exc))
+    typer.echo(table(rows))

@@ -1,0 +1,20 @@
+"""POST /admin/reload: put the registry's live model into service without a restart."""
+
+from fastapi import APIRouter
+
+from nlp.artifact import ArtifactError
+from service.deps import HolderDep, SettingsDep
+from service.errors import ModelRejected
+from service.schemas import ErrorResponse, ReloadResponse
+
+router = APIRouter(prefix="/admin", tags=["admin"])
+
+
+@router.post("/reload", response_model=ReloadResponse, responses={409: {"model": ErrorResponse}})
+def reload(holder: HolderDep, settings: SettingsDep) -> ReloadResponse:
+    """Load and check the live model beside the current one, then swap; a bad model is refused."""
+    try:
+        previous, current = holder.reload(settings)
+    except ArtifactError as exc:
+        raise ModelRejected(f"{exc}; still serving {holder.triage.version if holder.triage else 'no model'}") from None
+    return ReloadResponse(previous_version=previous, model_version=current)

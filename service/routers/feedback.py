@@ -1,0 +1,28 @@
+"""POST /v1/feedback: a desk's correction of a prediction, stored for analysts to review."""
+
+from fastapi import APIRouter, status
+
+from service import store
+from service.deps import HolderDep, SettingsDep, StoreDep
+from service.routers.classify import ERRORS, check_text
+from service.schemas import FeedbackRequest, FeedbackResponse
+
+router = APIRouter(prefix="/v1", tags=["feedback"])
+
+
+@router.post("/feedback", status_code=status.HTTP_201_CREATED, response_model=FeedbackResponse, responses=ERRORS)
+def post_feedback(
+    body: FeedbackRequest, settings: SettingsDep, engine: StoreDep, holder: HolderDep
+) -> FeedbackResponse:
+    """Store a correction (text masked) with the model version it corrects."""
+    check_text(body.text, settings)
+    stored = store.add_feedback(
+        engine=engine,
+        text=body.text,
+        type_=body.type,
+        urgency=body.urgency,
+        case_id=body.id,
+        note=body.note,
+        model_version=holder.triage.version if holder.triage else "none",
+    )
+    return FeedbackResponse(stored_id=stored, id=body.id)

@@ -1,0 +1,136 @@
+"""Corrections from the desk (and, if enabled, predictions that need review), in SQLite by default
+or any database SQLAlchemy reaches. Texts are masked before they are written."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Engine,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    insert,
+    select,
+)
+
+from nlp.privacy import mask
+
+metadata = MetaData()
+
+feedback = Table(
+    "feedback",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", String(200)),
+    Column("text", Text, nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("urgency", String(16), nullable=False),
+    Column("note", Text),
+    Column("model_version", String(64)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+review_queue = Table(
+    "review_queue",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", String(200)),
+    Column("text", Text, nullable=False),
+    Column("predicted_type", String(16), nullable=False),
+    Column("type_confidence", Float, nullable=False),
+    Column("predicted_urgency", String(16), nullable=False),
+    Column("urgency_confidence", Float, nullable=False),
+    Column("reasons", Text),
+    Column("model_version", String(64)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets readers and one writer work at once; the busy timeout makes concurrent writers wait
+    # for the lock instead of failing with "database is locked".
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with the tables created; SQLite gets WAL mode and a generous busy timeout."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    metadata.create_all(engine)
+    return engine
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def add_feedback(
+    *, engine: Engine, text: str, type_: str, urgency: str, case_id: str | None, note: str | None, model_version: str
+) -> int:
+    row = {
+        "case_id": case_id,
+        "text": mask(text),
+        "type": type_,
+        "urgency": urgency,
+        "note": mask(note) if note else None,
+        "model_version": model_version,
+        "created_at": _now(),
+    }
+    with engine.begin() as conn:
+        return int(conn.execute(insert(feedback).values(row)).inserted_primary_key[0])
+
+
+def add_review(
+    *,
+    engine: Engine,
+    text: str,
+    case_id: str | None,
+    predicted_type: str,
+    type_confidence: float,
+    predicted_urgency: str,
+    urgency_confidence: float,
+    reasons: list[str],
+    model_version: str,
+) -> int:
+    row = {
+        "case_id": case_id,
+        "text": mask(text),
+        "predicted_type": predicted_type,
+        "type_confidence": type_confidence,
+        "predicted_urgency": predicted_urgency,
+        "urgency_confidence": urgency_confidence,
+        "reasons": "; ".join(reasons),
+        "model_version": model_version,
+        "created_at": _now(),
+    }
+    with engine.begin() as conn:
+        return int(conn.execute(insert(review_queue).values(row)).inserted_primary_key[0])
+
+
+def _rows(engine: Engine, table: Table) -> Iterator[dict[str, Any]]:
+    with engine.connect() as conn:
+        for row in conn.execute(select(table).order_by(table.c.id)):
+            yield dict(row._mapping)
+
+
+def feedback_rows(*, engine: Engine) -> Iterator[dict[str, Any]]:
+    return _rows(engine, feedback)
+
+
+def review_rows(*, engine: Engine) -> Iterator[dict[str, Any]]:
+    return _rows(engine, review_queue)
