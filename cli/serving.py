@@ -1,6 +1,7 @@
 """serve, classify: the model at work."""
 
 import json
+import signal
 from dataclasses import asdict
 from typing import Annotated
 
@@ -17,13 +18,32 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Bind address [DT_HOST].")] = None,
     port: Annotated[int | None, typer.Option(help="Port [DT_PORT].")] = None,
 ) -> None:
-    """Start the HTTP service."""
+    """Start the HTTP service; exits 1 with one line if there is no loadable model."""
     import uvicorn
 
+    from service import logs
+    from service.main import create_app
     from service.settings import get_settings
+    from service.state import ModelHolder
 
     settings = get_settings()
-    uvicorn.run("service.main:create_app", factory=True, host=host or settings.host, port=port or settings.port)
+    logs.configure(settings.log_level)
+    holder = ModelHolder()
+    try:
+        holder.reload(settings)
+    except ArtifactError as exc:
+        fail(f"cannot start without a model: {exc}")
+    # uvicorn shuts down gracefully on SIGTERM (stops accepting, lets requests in flight finish) and
+    # then re-raises the signal to the handler that was there before it: make that one a no-op so
+    # the process ends with exit code 0, not killed by the signal.
+    signal.signal(signal.SIGTERM, lambda *_: None)
+    uvicorn.run(
+        create_app(settings, holder),
+        host=host or settings.host,
+        port=port or settings.port,
+        access_log=False,  # the app writes its own JSON access log, without texts
+        timeout_graceful_shutdown=30,
+    )
 
 
 @app.command()

@@ -1,4 +1,4 @@
-"""The FastAPI application: includes the routers, installs error handlers, loads the model."""
+"""The FastAPI application: middleware, error handlers, routers, and the model's life cycle."""
 
 import asyncio
 import logging
@@ -11,19 +11,25 @@ from fastapi import FastAPI
 from nlp import tokenize
 from nlp.artifact import ArtifactError
 from service import errors, store
-from service.routers import admin, classify, feedback, meta
+from service.metrics import Metrics
+from service.middleware import BodyLimit, RequestContext, Timeout
+from service.routers import admin, classify, feedback, meta, probes
 from service.settings import Settings, get_settings
 from service.state import ModelHolder
 
 log = logging.getLogger("dispute_triage")
 
 
+class StartupError(RuntimeError):
+    """The service cannot start; the message is the one line an operator needs."""
+
+
 def _reload_quietly(holder: ModelHolder, settings: Settings) -> None:
     try:
         previous, current = holder.reload(settings)
-        log.info("model reloaded: %s -> %s", previous, current)
+        log.info("model reloaded", extra={"previous_version": previous, "model_version": current})
     except ArtifactError as exc:
-        log.error("model reload refused, still serving %s: %s", holder.triage.version if holder.triage else None, exc)
+        log.error("model reload refused", extra={"reason": str(exc)})
 
 
 def _install_sighup(holder: ModelHolder, settings: Settings) -> None:
@@ -33,23 +39,33 @@ def _install_sighup(holder: ModelHolder, settings: Settings) -> None:
         loop.add_signal_handler(signal.SIGHUP, lambda: loop.run_in_executor(None, _reload_quietly, holder, settings))
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def _warn_open_scopes(settings: Settings) -> None:
+    for scope in ("intake", "admin"):
+        if not settings.keys(scope):
+            log.warning(f"no {scope} API key configured: {scope} routes accept loopback clients only")
+
+
+def create_app(settings: Settings | None = None, holder: ModelHolder | None = None) -> FastAPI:
+    """The app; pass a holder with a model already loaded to skip loading it again at start-up."""
     settings = settings or get_settings()
-    holder = ModelHolder()
+    holder = holder or ModelHolder()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         tokenize.warm()
         app.state.store = store.make_engine(settings.database_url)
-        try:
-            holder.reload(settings)
-            log.info("model %s loaded", holder.triage.version if holder.triage else None)
-        except ArtifactError as exc:
-            holder.error = str(exc)
-            log.error("no model in service: %s", exc)
+        if holder.triage is None:
+            try:
+                holder.reload(settings)
+            except ArtifactError as exc:
+                if settings.require_model:
+                    raise StartupError(f"cannot start without a model: {exc}") from None
+                holder.error = str(exc)
+                log.error("no model in service", extra={"reason": str(exc)})
+        _warn_open_scopes(settings)
         _install_sighup(holder, settings)
+        log.info("ready", extra={"model_version": holder.triage.version if holder.triage else None})
         yield
-        holder.triage = None
         app.state.store.dispose()
 
     app = FastAPI(
@@ -59,8 +75,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.holder = holder
+    app.state.metrics = Metrics(holder)
     app.dependency_overrides[get_settings] = lambda: settings
     errors.install(app)
-    for router in (classify.router, feedback.router, meta.router, admin.router):
+    for router in (classify.router, feedback.router, meta.router, admin.router, probes.router):
         app.include_router(router)
+    # Added innermost first: the body cap runs before parsing, the context wraps everything.
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(Timeout, seconds=settings.request_timeout_seconds)
+    app.add_middleware(RequestContext, metrics=app.state.metrics)
     return app

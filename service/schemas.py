@@ -1,17 +1,33 @@
 """Request and response models of the public API, with the examples shown at /docs."""
 
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
 EXAMPLE_TEXT = "包工头欠我们二十几个人三个月工资，马上过年了还不给"
+# Every character that counts as blank in Python or in JSON Schema's (ECMAScript) regexes, spelt
+# out so the schema's pattern and the route's check agree on what "only whitespace" means.
+BLANK_CLASS = r" \t\n\r\f\v\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+_BLANK = re.compile(f"[{BLANK_CLASS}]*")
+# Declared in the schema so clients (and schemathesis) know them; enforced by the routes against
+# the settings, so the refusal names the problem in our words.
+TEXT_LIMITS = {"minLength": 1, "maxLength": 5000, "pattern": f"[^{BLANK_CLASS}]"}
+
+
+def is_blank(text: str) -> bool:
+    return _BLANK.fullmatch(text) is not None
+
+
+BATCH_LIMITS = {"minItems": 1, "maxItems": 500}
 
 
 class ClassifyRequest(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"id": "case-0001", "text": EXAMPLE_TEXT}]})
 
     text: StrictStr = Field(
-        description="The dispute description, simplified or traditional Chinese (1–5,000 characters)."
+        description="The dispute description, simplified or traditional Chinese (1–5,000 characters).",
+        json_schema_extra=TEXT_LIMITS,
     )
     id: StrictStr | None = Field(None, max_length=200, description="The caller's own id, echoed back.")
 
@@ -27,7 +43,9 @@ class BatchRequest(BaseModel):
         }
     )
 
-    items: list[BatchItem] = Field(description="Up to 500 items, answered in the same order.")
+    items: list[BatchItem] = Field(
+        description="Up to 500 items, answered in the same order.", json_schema_extra=BATCH_LIMITS
+    )
 
 
 class AxisResult(BaseModel):
@@ -147,7 +165,9 @@ class FeedbackRequest(BaseModel):
     )
 
     id: StrictStr | None = Field(None, max_length=200, description="The caller's id of the case corrected.")
-    text: StrictStr = Field(description="The text that was classified (masked before it is stored).")
+    text: StrictStr = Field(
+        description="The text that was classified (masked before it is stored).", json_schema_extra=TEXT_LIMITS
+    )
     type: TypeCode = Field(description="The correct type.")
     urgency: UrgencyCode = Field(description="The correct urgency.")
     note: StrictStr | None = Field(None, max_length=2000, description="Why; helps analysts review the correction.")
@@ -161,3 +181,22 @@ class FeedbackResponse(BaseModel):
 class ReloadResponse(BaseModel):
     previous_version: str | None
     model_version: str
+
+
+def error_responses(*codes: int) -> dict[int | str, dict[str, object]]:
+    """OpenAPI entries for the refusals a route can give, all with the one error body."""
+    meaning = {
+        401: "Missing or invalid X-API-Key.",
+        403: "The key is for another scope, or no key is configured and the client is not on loopback.",
+        408: "The request took longer than the configured timeout.",
+        409: "The model could not be loaded or checked; the old one keeps serving.",
+        413: "The request body is over the configured size.",
+        422: "A field is missing, empty, too long or of the wrong type; the message names it.",
+        429: "Rate limit reached; see Retry-After.",
+        503: "No model is loaded yet.",
+    }
+    return {code: {"model": ErrorResponse, "description": meaning[code]} for code in codes}
+
+
+PUBLIC_ERRORS = error_responses(401, 403, 408, 413, 422, 429, 503)
+ADMIN_ERRORS = error_responses(401, 403, 408, 409, 413)

@@ -1,8 +1,11 @@
 """All service configuration in one object, read from `DT_*` environment variables or `.env`."""
 
 from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, field_validator
+from pydantic_settings import NoDecode
 
 from nlp.config import CommonSettings
 
@@ -34,6 +37,41 @@ class Settings(CommonSettings):
         description="Store predictions that need review (masked text, labels, confidences) for analysts to label. "
         "Off by default: dispute texts are personal.",
     )
+
+    intake_keys: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="API keys accepted on /v1/* in the X-API-Key header, comma-separated; several at once so "
+        "keys can be rotated. None configured (here or in intake_keys_file): only loopback clients may call.",
+    )
+    admin_keys: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="API keys accepted on /admin/*, comma-separated; same loopback rule."
+    )
+    intake_keys_file: Path | None = Field(None, description="A file of further intake keys, one a line.")
+    admin_keys_file: Path | None = Field(None, description="A file of further admin keys, one a line.")
+    max_body_bytes: int = Field(1_000_000, ge=1, description="Largest request body accepted (413 beyond).")
+    request_timeout_seconds: float = Field(10.0, gt=0, description="A request still running after this is a 408.")
+    rate_limit_per_minute: int = Field(
+        0, ge=0, description="Requests per minute allowed per API key (or per client without one); 0 is no limit."
+    )
+    require_model: bool = Field(
+        True, description="Refuse to start without a loadable live model (exit 1) rather than wait unready."
+    )
+    log_level: str = Field("INFO", description="Level of the JSON logs written to standard error.")
+
+    @field_validator("intake_keys", "admin_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [k.strip() for k in value.split(",") if k.strip()]
+        return value
+
+    def keys(self, scope: str) -> list[str]:
+        """Keys of `intake` or `admin` from the environment and the key file together."""
+        keys = list(getattr(self, f"{scope}_keys"))
+        path: Path | None = getattr(self, f"{scope}_keys_file")
+        if path is not None:
+            keys += [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        return keys
 
     def deadline_hours(self, urgency: str) -> int:
         return int(getattr(self, f"deadline_{urgency}_hours"))

@@ -3,6 +3,7 @@ swap in one assignment. A request holds the Triage it started with, so requests 
 on the old model while new ones get the new."""
 
 import threading
+import time
 from dataclasses import dataclass, field
 
 from nlp.artifact import ArtifactError
@@ -40,13 +41,16 @@ def load_checked(settings: Settings) -> Triage:
 class ModelHolder:
     triage: Triage | None = None
     error: str | None = None
+    load_seconds: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def reload(self, settings: Settings) -> tuple[str | None, str]:
         """Swap in the registry's live model; on failure raise ArtifactError and keep the old one."""
         with self._lock:
+            started = time.perf_counter()
             new = load_checked(settings)
             old = self.triage
             self.triage = new
             self.error = None
+            self.load_seconds = time.perf_counter() - started
             return (old.version if old else None), new.version

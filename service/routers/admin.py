@@ -5,12 +5,13 @@ from fastapi import APIRouter
 from nlp.artifact import ArtifactError
 from service.deps import HolderDep, SettingsDep
 from service.errors import ModelRejected
-from service.schemas import ErrorResponse, ReloadResponse
+from service.schemas import ADMIN_ERRORS, ReloadResponse
+from service.security import AdminAccess
 
-router = APIRouter(prefix="/admin", tags=["admin"])
+router = APIRouter(prefix="/admin", dependencies=[AdminAccess], responses=ADMIN_ERRORS, tags=["admin"])
 
 
-@router.post("/reload", response_model=ReloadResponse, responses={409: {"model": ErrorResponse}})
+@router.post("/reload", response_model=ReloadResponse)
 def reload(holder: HolderDep, settings: SettingsDep) -> ReloadResponse:
     """Load and check the live model beside the current one, then swap; a bad model is refused."""
     try:

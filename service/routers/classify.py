@@ -1,6 +1,6 @@
 """POST /v1/classify and /v1/classify/batch."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from sqlalchemy import Engine
 
 from nlp.labels import name_of
@@ -9,23 +9,24 @@ from service import store
 from service.deps import SettingsDep, StoreDep, TriageDep
 from service.errors import InvalidInput
 from service.schemas import (
+    PUBLIC_ERRORS,
     AxisResult,
     BatchRequest,
     BatchResponse,
     ClassifyRequest,
     ClassifyResponse,
     CueResult,
-    ErrorResponse,
     Handling,
+    is_blank,
 )
+from service.security import IntakeAccess
 from service.settings import Settings
 
-router = APIRouter(prefix="/v1", tags=["classify"])
-ERRORS = {422: {"model": ErrorResponse, "description": "The request names a bad field."}}
+router = APIRouter(prefix="/v1", dependencies=[IntakeAccess], responses=PUBLIC_ERRORS, tags=["classify"])
 
 
 def check_text(text: str, settings: Settings, where: str = "text") -> None:
-    if not text.strip():
+    if is_blank(text):
         raise InvalidInput(f"{where} is empty or only whitespace")
     if len(text) > settings.max_text_chars:
         raise InvalidInput(f"{where} has {len(text)} characters; the limit is {settings.max_text_chars}")
@@ -53,6 +54,17 @@ def to_response(prediction: Prediction, item_id: str | None, triage: Triage, set
     )
 
 
+def record(request: Request, predictions: list[Prediction], triage: Triage) -> None:
+    """Labels and model version for the access log and the metrics; never the text."""
+    request.app.state.metrics.observe_predictions(predictions)
+    request.state.log = {
+        "model_version": triage.version,
+        "types": [p.type.label for p in predictions][:20],
+        "urgencies": [p.urgency.label for p in predictions][:20],
+        "needs_review": sum(p.needs_review for p in predictions),
+    }
+
+
 def keep_for_review(
     items: list[tuple[str, str | None]],
     predictions: list[Prediction],
@@ -78,17 +90,22 @@ def keep_for_review(
             )
 
 
-@router.post("/classify", response_model=ClassifyResponse, responses=ERRORS)
-def classify(body: ClassifyRequest, triage: TriageDep, settings: SettingsDep, engine: StoreDep) -> ClassifyResponse:
+@router.post("/classify", response_model=ClassifyResponse)
+def classify(
+    body: ClassifyRequest, request: Request, triage: TriageDep, settings: SettingsDep, engine: StoreDep
+) -> ClassifyResponse:
     """Type, urgency, confidences, cues and deadline of one dispute description."""
     check_text(body.text, settings)
     prediction = triage.predict([body.text])[0]
+    record(request, [prediction], triage)
     keep_for_review([(body.text, body.id)], [prediction], triage, engine, settings)
     return to_response(prediction, body.id, triage, settings)
 
 
-@router.post("/classify/batch", response_model=BatchResponse, responses=ERRORS)
-def classify_batch(body: BatchRequest, triage: TriageDep, settings: SettingsDep, engine: StoreDep) -> BatchResponse:
+@router.post("/classify/batch", response_model=BatchResponse)
+def classify_batch(
+    body: BatchRequest, request: Request, triage: TriageDep, settings: SettingsDep, engine: StoreDep
+) -> BatchResponse:
     """The same for up to 500 descriptions, answered in order."""
     if not body.items:
         raise InvalidInput("items is empty; send at least one item")
@@ -97,6 +114,7 @@ def classify_batch(body: BatchRequest, triage: TriageDep, settings: SettingsDep,
     for i, item in enumerate(body.items):
         check_text(item.text, settings, where=f"items[{i}].text")
     predictions = triage.predict([item.text for item in body.items])
+    record(request, predictions, triage)
     keep_for_review([(item.text, item.id) for item in body.items], predictions, triage, engine, settings)
     return BatchResponse(
         results=[to_response(p, item.id, triage, settings) for p, item in zip(predictions, body.items, strict=True)]

@@ -85,8 +85,8 @@ def test_probes(client: TestClient) -> None:
     assert ready.status_code == 200 and ready.json()["status"] == "ready"
 
 
-def test_not_ready_without_a_model(tmp_path: Path) -> None:
-    with TestClient(create_app(Settings(models_dir=tmp_path))) as c:
+def test_not_ready_without_a_model_when_allowed_to_wait(tmp_path: Path) -> None:
+    with TestClient(create_app(Settings(models_dir=tmp_path, require_model=False))) as c:
         assert c.get("/healthz").status_code == 200
         assert c.get("/readyz").status_code == 503
         response = c.post("/v1/classify", json={"text": WAGES})

@@ -40,3 +40,29 @@ def test_issue_examples(triage: Triage, text: str, type_: str, urgency: str | No
     if urgency:
         assert prediction.urgency.label == urgency
         assert any(c.signal == "weapon" for c in prediction.cues)
+
+
+def _grams(text: str, n: int = 6) -> set[str]:
+    t = "".join(ch for ch in text if not ch.isspace())
+    return {t[i : i + n] for i in range(max(1, len(t) - n + 1))}
+
+
+def test_test_split_is_independent_of_the_training_data() -> None:
+    """No test text shares half its 6-character runs with one training text (the audit's leak rule)."""
+    from collections import Counter, defaultdict
+
+    from training.evaluate import load_set
+
+    index: dict[str, set[int]] = defaultdict(set)
+    for i, record in enumerate(load_corpus(DATA)):
+        for g in _grams(record.text):
+            index[g].add(i)
+    test = load_set(DATA.parent / "test")
+    assert len(test) >= 500
+    leaks = []
+    for record in test:
+        grams = _grams(record.text)
+        hits = Counter(i for g in grams for i in index.get(g, ()))
+        if hits and hits.most_common(1)[0][1] / len(grams) >= 0.5:
+            leaks.append(record.id)
+    assert leaks == []

@@ -1,0 +1,30 @@
+"""Liveness, readiness and Prometheus metrics: open to probes and scrapers, no key needed."""
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+
+from service.deps import HolderDep
+from service.schemas import Health
+
+router = APIRouter(tags=["probes"])
+
+
+@router.get("/healthz", response_model=Health)
+def healthz() -> Health:
+    """The process is up."""
+    return Health(status="ok")
+
+
+@router.get("/readyz", response_model=Health, responses={503: {"model": Health}})
+def readyz(holder: HolderDep) -> Health | JSONResponse:
+    """Ready only once a model is loaded."""
+    if holder.triage is None:
+        return JSONResponse(Health(status="loading").model_dump(), status_code=503)
+    return Health(status="ready", model_version=holder.triage.version)
+
+
+@router.get("/metrics", response_class=Response, responses={200: {"content": {"text/plain": {}}}})
+def metrics(request: Request) -> Response:
+    """Request, latency, prediction and model figures in Prometheus text format."""
+    body, content_type = request.app.state.metrics.render()
+    return Response(body, media_type=content_type)
