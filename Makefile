@@ -28,7 +28,7 @@ serve: $(VENV)/.installed $(MODELS)/live.json
 	$(BIN)/dispute-triage serve --host 127.0.0.1 --port 8000
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check nlp service training cli tests
+	$(BIN)/ruff check nlp service training cli tests bench
 
 test: $(VENV)/.installed-test lint
 	$(BIN)/python -m pytest

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 from sklearn.pipeline import Pipeline
 
+from nlp.compiled import CompiledModel
 from nlp.cues import Cue, detect
 from nlp.labels import AXES
 from nlp.normalize import han_count, normalize
@@ -68,6 +69,10 @@ class Triage:
         self.explain_top = explain_top
         self._features = pipeline.named_steps["features"]
         self._classify = pipeline.named_steps["classify"]
+        try:
+            self._compiled: CompiledModel | None = CompiledModel.from_pipeline(pipeline)
+        except ValueError:  # a family the compiler does not reproduce: predict through the pipeline
+            self._compiled = None
         self._cue_precision = float(manifest.get("cue_precision", DEFAULT_CUE_PRECISION))
         self._weights: list[np.ndarray | None] | None = None
         self._names: np.ndarray | None = None
@@ -78,8 +83,13 @@ class Triage:
 
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
         normalized = [normalize(t) for t in texts]
-        X = self._features.transform(normalized)
-        probas = self._classify.predict_proba(X)
+        danger_cues = [detect(t) for t in normalized]
+        if self._compiled is not None:
+            X = self._compiled.transform(normalized, danger_cues)
+            probas = self._compiled.predict_proba(X)
+        else:
+            X = self._features.transform(normalized)
+            probas = self._classify.predict_proba(X)
         classes = [list(map(str, est.classes_)) for est in self._classify.estimators_]
         explanations = self._explain(X, probas) if self.explain_top else [[] for _ in texts]
         results = []
@@ -89,7 +99,7 @@ class Triage:
                 scores = {c: float(p) for c, p in zip(axis_classes, axis_probs[i], strict=True)}
                 axes.append(scores)
             type_scores, urgency_scores = axes
-            danger = detect(text)
+            danger = danger_cues[i]
             if danger:
                 urgency_scores = _lift_to_high(urgency_scores, self._cue_precision)
             results.append(self._decide(text, type_scores, urgency_scores, danger, explanations[i]))

@@ -1,0 +1,66 @@
+"""The compiled fast path gives the pipeline's own predictions, on the shipped test split."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.pipeline import Pipeline
+
+from nlp.compiled import CompiledModel
+from nlp.normalize import normalize
+from training.dataset import load_corpus
+from training.evaluate import load_set
+from training.train import ModelSpec, fit
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def real_pipeline() -> Pipeline:
+    return fit(load_corpus(ROOT / "data" / "labeled"))
+
+
+@pytest.fixture(scope="module")
+def test_texts() -> list[str]:
+    return [normalize(r.text) for r in load_set(ROOT / "data" / "test")]
+
+
+def test_same_probabilities_and_labels_as_the_pipeline(real_pipeline: Pipeline, test_texts: list[str]) -> None:
+    compiled = CompiledModel.from_pipeline(real_pipeline)
+    fast = compiled.predict_proba(compiled.transform(test_texts))
+    rest = real_pipeline[1:]  # the pipeline after normalisation, fed the same normalised texts
+    reference = rest.predict_proba(test_texts)
+    for axis_fast, axis_ref in zip(fast, reference, strict=True):
+        np.testing.assert_allclose(axis_fast, axis_ref, atol=1e-6)
+    labels = rest.predict(test_texts)
+    for k, axis_fast in enumerate(fast):
+        classes = real_pipeline.named_steps["classify"].estimators_[k].classes_
+        assert list(classes[axis_fast.argmax(axis=1)]) == list(labels[:, k])
+
+
+def test_same_feature_matrix_as_the_pipeline(real_pipeline: Pipeline, test_texts: list[str]) -> None:
+    compiled = CompiledModel.from_pipeline(real_pipeline)
+    fast = compiled.transform(test_texts[:100]).toarray()
+    reference = real_pipeline.named_steps["features"].transform(test_texts[:100]).toarray()
+    np.testing.assert_allclose(fast, reference, atol=1e-6)
+
+
+def test_sigmoid_calibration_is_compiled_too(corpus_dir: Path) -> None:
+    from tests.corpus import RECORDS
+    from training.dataset import Record
+
+    records = [Record(**r) for r in RECORDS]
+    pipeline = fit(records, ModelSpec(calibration="sigmoid"))
+    texts = [normalize(r.text) for r in records]
+    compiled = CompiledModel.from_pipeline(pipeline)
+    for a, b in zip(compiled.predict_proba(compiled.transform(texts)), pipeline[1:].predict_proba(texts), strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+
+
+def test_naive_bayes_is_refused_so_the_pipeline_is_used() -> None:
+    from tests.corpus import RECORDS
+    from training.dataset import Record
+
+    pipeline = fit([Record(**r) for r in RECORDS], ModelSpec(family="cnb"))
+    with pytest.raises(ValueError):
+        CompiledModel.from_pipeline(pipeline)
