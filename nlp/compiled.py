@@ -52,11 +52,13 @@ class _Block:
     sublinear: bool
 
     def features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        counts = Counter(j for g in self.analyze(text) if (j := self.vocabulary.get(g)) is not None)
-        if not counts:
+        # Count every gram first (Counter runs in C), then look up only the distinct ones.
+        vocabulary = self.vocabulary
+        pairs = [(j, c) for g, c in Counter(self.analyze(text)).items() if (j := vocabulary.get(g)) is not None]
+        if not pairs:
             return np.empty(0, np.int64), np.empty(0, np.float32)
-        idx = np.fromiter(counts.keys(), np.int64, len(counts))
-        tf = np.fromiter(counts.values(), np.float32, len(counts))
+        idx = np.fromiter((j for j, _ in pairs), np.int64, len(pairs))
+        tf = np.fromiter((c for _, c in pairs), np.float32, len(pairs))
         if self.sublinear:
             tf = np.log(tf) + np.float32(1)
         values = tf * self.idf[idx]

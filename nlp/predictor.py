@@ -157,10 +157,11 @@ class Triage:
                 continue
             for i in range(X.shape[0]):
                 k = int(np.argmax(axis_probs[i]))
-                row = X.getrow(i)
-                contrib = row.data * axis_weights[k, row.indices]
+                start, end = X.indptr[i], X.indptr[i + 1]
+                indices = X.indices[start:end]
+                contrib = X.data[start:end] * axis_weights[k, indices]
                 signal = f"{axis}:{est.classes_[k]}"
-                out[i].extend(self._top_phrases(row.indices, contrib, signal))
+                out[i].extend(self._top_phrases(indices, contrib, signal))
         return out
 
     def _top_phrases(self, indices: np.ndarray, contrib: np.ndarray, signal: str) -> list[Cue]:
