@@ -11,17 +11,17 @@ from service.settings import Settings, get_settings
 from service.state import ModelHolder
 
 
-def get_holder(request: Request) -> ModelHolder:
+async def get_holder(request: Request) -> ModelHolder:
     return request.app.state.holder  # type: ignore[no-any-return]
 
 
-def get_triage(holder: Annotated[ModelHolder, Depends(get_holder)]) -> Triage:
+async def get_triage(holder: Annotated[ModelHolder, Depends(get_holder)]) -> Triage:
     if holder.triage is None:
         raise ModelNotReady(holder.error or "the model is still loading")
     return holder.triage
 
 
-def get_store(request: Request) -> Engine:
+async def get_store(request: Request) -> Engine:
     return request.app.state.store  # type: ignore[no-any-return]
 
 

@@ -76,7 +76,11 @@ def create_app(settings: Settings | None = None, holder: ModelHolder | None = No
     )
     app.state.holder = holder
     app.state.metrics = Metrics(holder)
-    app.dependency_overrides[get_settings] = lambda: settings
+
+    async def current_settings() -> Settings:  # async: resolving it costs no thread-pool hop
+        return settings
+
+    app.dependency_overrides[get_settings] = current_settings
     errors.install(app)
     for router in (classify.router, feedback.router, meta.router, admin.router, probes.router):
         app.include_router(router)

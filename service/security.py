@@ -99,11 +99,11 @@ def _limit(request: Request, settings: Settings, identity: str) -> None:
         raise RateLimited(f"rate limit of {settings.rate_limit_per_minute} requests a minute reached", math.ceil(wait))
 
 
-def require_intake(request: Request, settings: Annotated[Settings, Depends(get_settings)]) -> None:
+async def require_intake(request: Request, settings: Annotated[Settings, Depends(get_settings)]) -> None:
     _limit(request, settings, _authorise(request, settings, "intake"))
 
 
-def require_admin(request: Request, settings: Annotated[Settings, Depends(get_settings)]) -> None:
+async def require_admin(request: Request, settings: Annotated[Settings, Depends(get_settings)]) -> None:
     _authorise(request, settings, "admin")
 
 

@@ -10,13 +10,13 @@ router = APIRouter(tags=["probes"])
 
 
 @router.get("/healthz", response_model=Health)
-def healthz() -> Health:
+async def healthz() -> Health:
     """The process is up."""
     return Health(status="ok")
 
 
 @router.get("/readyz", response_model=Health, responses={503: {"model": Health}})
-def readyz(holder: HolderDep) -> Health | JSONResponse:
+async def readyz(holder: HolderDep) -> Health | JSONResponse:
     """Ready only once a model is loaded."""
     if holder.triage is None:
         return JSONResponse(Health(status="loading").model_dump(), status_code=503)
