@@ -7,8 +7,6 @@ import typer
 from rich.progress import track
 
 from cli.common import DataOpt, fail
-from training.dataset import DatasetError, load_corpus
-from training.importer import ImportFileError, plan, write, write_rejected
 from training.settings import get_training_settings
 
 app = typer.Typer()
@@ -23,6 +21,9 @@ def import_(
     ] = False,
 ) -> None:
     """Add labelled records; nothing is written unless every row is clean (or --skip-bad)."""
+    from training.dataset import DatasetError, load_corpus
+    from training.importer import ImportFileError, plan, write, write_rejected
+
     settings = get_training_settings()
     data_dir = data or settings.data_dir
     try:

@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from cli.common import DataOpt, ModelsOpt, TestOpt, console, existing, fail
-from nlp.artifact import ArtifactError
+from nlp.errors import ArtifactError
 from nlp.model import FAMILIES
 from training.dataset import DatasetError
 from training.settings import get_training_settings

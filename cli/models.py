@@ -5,10 +5,8 @@ from typing import Annotated
 import typer
 
 from cli.common import ModelsOpt, TestOpt, existing, fail
-from nlp.artifact import ArtifactError
-from training import registry
+from nlp.errors import ArtifactError
 from training.dataset import DatasetError
-from training.evaluate import load_set
 from training.settings import get_training_settings
 
 app = typer.Typer(no_args_is_help=True, help="The model registry: list, promote, roll back.")
@@ -21,6 +19,8 @@ def _fmt(value: object) -> str:
 @app.command("list")
 def list_(models: ModelsOpt = None) -> None:
     """Versions, newest first, with their test-split figures; * marks the live one."""
+    from training import registry
+
     rows = registry.listing(models or get_training_settings().models_dir)
     if not rows:
         fail("no models yet: run `dispute-triage train`")
@@ -43,6 +43,9 @@ def promote(
     force: Annotated[bool, typer.Option("--force", help="Promote even if worse than the live model.")] = False,
 ) -> None:
     """Put a candidate live if it is not worse than the live model on the test split (within the tolerance)."""
+    from training import registry
+    from training.evaluate import load_set
+
     settings = get_training_settings()
     test_dir = test or existing(settings.test_dir)
     try:
@@ -59,6 +62,8 @@ def promote(
 @app.command()
 def rollback(models: ModelsOpt = None) -> None:
     """Return to the model that was live before the current one."""
+    from training import registry
+
     try:
         pointer = registry.rollback(models or get_training_settings().models_dir)
     except (ArtifactError, registry.PromotionRefused) as exc:

@@ -19,15 +19,14 @@ import joblib
 from sklearn.exceptions import InconsistentVersionWarning
 from sklearn.pipeline import Pipeline
 
+from nlp.errors import ArtifactError
 from nlp.labels import TYPES, URGENCIES
+
+__all__ = ["ArtifactError", "load", "read_manifest", "save", "sha256_of", "write_json_atomic"]
 
 ARTIFACT = "model.joblib"
 MANIFEST = "manifest.json"
 _LIBRARIES = ("scikit-learn", "numpy", "scipy", "jieba", "opencc", "joblib")
-
-
-class ArtifactError(Exception):
-    """A model directory that must not be served; the message names the file and the fault."""
 
 
 def sha256_of(path: Path) -> str:

@@ -45,6 +45,7 @@ def _word_grams(tokens: list[str], low: int, high: int) -> list[str]:
 class _Block:
     """One TF-IDF vectorizer's share of the feature vector."""
 
+    name: str
     analyze: Callable[[str], list[str]]
     vocabulary: dict[str, int]
     idf: np.ndarray
@@ -68,7 +69,7 @@ class _Block:
         return idx + self.offset, values
 
 
-def _block(vectorizer: TfidfVectorizer, offset: int) -> _Block:
+def _block(name: str, vectorizer: TfidfVectorizer, offset: int) -> _Block:
     if vectorizer.norm != "l2" or not vectorizer.use_idf or vectorizer.stop_words is not None:
         raise ValueError("only l2-normalised TF-IDF without stop words is compiled")
     low, high = vectorizer.ngram_range
@@ -86,9 +87,9 @@ def _block(vectorizer: TfidfVectorizer, offset: int) -> _Block:
 
     else:
         raise ValueError(f"analyzer {vectorizer.analyzer!r} is not compiled")
-    return _Block(
-        analyze, dict(vectorizer.vocabulary_), vectorizer.idf_.astype(np.float32), offset, vectorizer.sublinear_tf
-    )
+    # The vectorizer's own vocabulary dict, shared rather than copied: it is the largest part.
+    idf = vectorizer.idf_.astype(np.float32)
+    return _Block(name, analyze, vectorizer.vocabulary_, idf, offset, vectorizer.sublinear_tf)
 
 
 @dataclass(frozen=True)
@@ -148,9 +149,40 @@ class CompiledModel:
     def __init__(self, blocks: list[_Block], cue_offset: int, cue_signals: Sequence[str], axes: list[_Axis]) -> None:
         self.blocks = blocks
         self.cue_offset = cue_offset
+        self.cue_signals = tuple(cue_signals)
         self.cue_index = {s: i for i, s in enumerate(cue_signals)}
         self.axes = axes
         self.n_features = cue_offset + len(cue_signals)
+        self._names: list[str] | None = None
+        self._mean_weights: list[np.ndarray | None] | None = None
+
+    @property
+    def classes(self) -> list[list[str]]:
+        return [list(map(str, axis.classes)) for axis in self.axes]
+
+    def class_weights(self) -> list[np.ndarray | None]:
+        """Per axis, (classes, features) weights averaged over the calibration folds: what pushed where."""
+        if self._mean_weights is None:
+            self._mean_weights = []
+            for axis in self.axes:
+                k = len(axis.classes)
+                folds = axis.weights.shape[1] // k
+                mean = axis.weights.reshape(axis.weights.shape[0], folds, k).mean(axis=1)
+                self._mean_weights.append(np.ascontiguousarray(mean.T, dtype=np.float32))
+        return self._mean_weights
+
+    def feature_name(self, j: int) -> str:
+        """`<block>__<gram>` as FeatureUnion names it, from the shared vocabularies."""
+        if self._names is None:
+            names: list[str] = [""] * self.n_features
+            for block in self.blocks:
+                for gram, index in block.vocabulary.items():
+                    names[block.offset + index] = gram
+            self._names = names
+        if j >= self.cue_offset:
+            return f"cues__cue:{self.cue_signals[j - self.cue_offset]}"
+        block = next(b for b in reversed(self.blocks) if j >= b.offset)
+        return f"{block.name}__{self._names[j]}"
 
     @classmethod
     def from_pipeline(cls, pipeline: Pipeline) -> "CompiledModel":
@@ -158,9 +190,9 @@ class CompiledModel:
         union = pipeline.named_steps["features"]
         blocks: list[_Block] = []
         offset, cue_offset, cue_signals = 0, None, ()
-        for _, transformer in union.transformer_list:
+        for name, transformer in union.transformer_list:
             if isinstance(transformer, TfidfVectorizer):
-                blocks.append(_block(transformer, offset))
+                blocks.append(_block(name, transformer, offset))
                 offset += len(transformer.vocabulary_)
             elif isinstance(transformer, CueCounter):
                 cue_offset, cue_signals = offset, tuple(transformer.signals_)

@@ -58,7 +58,6 @@ class Triage:
         min_han_chars: int = 4,
         explain_top: int = 3,
     ) -> None:
-        self.pipeline = pipeline
         self.manifest = manifest
         # An explicit setting wins; otherwise the threshold chosen for this model at training time.
         chosen = manifest.get("review_threshold")
@@ -67,15 +66,13 @@ class Triage:
         )
         self.min_han_chars = min_han_chars
         self.explain_top = explain_top
-        self._features = pipeline.named_steps["features"]
-        self._classify = pipeline.named_steps["classify"]
+        # Only the compiled model is kept, so the pipeline's own copies of the weights can be freed;
+        # a family the compiler does not reproduce is predicted through the pipeline itself.
         try:
-            self._compiled: CompiledModel | None = CompiledModel.from_pipeline(pipeline)
-        except ValueError:  # a family the compiler does not reproduce: predict through the pipeline
-            self._compiled = None
+            self._model: CompiledModel | PipelineModel = CompiledModel.from_pipeline(pipeline)
+        except ValueError:
+            self._model = PipelineModel(pipeline)
         self._cue_precision = float(manifest.get("cue_precision", DEFAULT_CUE_PRECISION))
-        self._weights: list[np.ndarray | None] | None = None
-        self._names: np.ndarray | None = None
 
     @property
     def version(self) -> str:
@@ -84,13 +81,9 @@ class Triage:
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
         normalized = [normalize(t) for t in texts]
         danger_cues = [detect(t) for t in normalized]
-        if self._compiled is not None:
-            X = self._compiled.transform(normalized, danger_cues)
-            probas = self._compiled.predict_proba(X)
-        else:
-            X = self._features.transform(normalized)
-            probas = self._classify.predict_proba(X)
-        classes = [list(map(str, est.classes_)) for est in self._classify.estimators_]
+        X = self._model.transform(normalized, danger_cues)
+        probas = self._model.predict_proba(X)
+        classes = self._model.classes
         explanations = self._explain(X, probas) if self.explain_top else [[] for _ in texts]
         results = []
         for i, text in enumerate(normalized):
@@ -130,29 +123,11 @@ class Triage:
             review_reasons=reasons,
         )
 
-    def _class_weights(self) -> list[np.ndarray | None]:
-        """Per axis, the linear weights of each class averaged over the calibration folds."""
-        if self._weights is None:
-            weights: list[np.ndarray | None] = []
-            for est in self._classify.estimators_:
-                coefs = [getattr(c.estimator, "coef_", None) for c in est.calibrated_classifiers_]
-                if any(c is None for c in coefs):
-                    weights.append(None)
-                    continue
-                mean = np.mean([np.asarray(c) for c in coefs], axis=0)
-                if mean.shape[0] == 1:  # binary problems keep one row; give each class its sign
-                    mean = np.vstack([-mean[0], mean[0]])
-                weights.append(mean.astype(np.float32))
-            self._names = np.asarray(self._features.get_feature_names_out(), dtype=object)
-            self._weights = weights
-        return self._weights
-
     def _explain(self, X: Any, probas: list[np.ndarray]) -> list[list[Cue]]:
-        weights = self._class_weights()
-        assert self._names is not None
         out: list[list[Cue]] = [[] for _ in range(X.shape[0])]
         X = X.tocsr()
-        for axis, axis_weights, axis_probs, est in zip(AXES, weights, probas, self._classify.estimators_, strict=True):
+        weights = self._model.class_weights()
+        for axis, axis_weights, axis_probs, classes in zip(AXES, weights, probas, self._model.classes, strict=True):
             if axis_weights is None:
                 continue
             for i in range(X.shape[0]):
@@ -160,21 +135,47 @@ class Triage:
                 start, end = X.indptr[i], X.indptr[i + 1]
                 indices = X.indices[start:end]
                 contrib = X.data[start:end] * axis_weights[k, indices]
-                signal = f"{axis}:{est.classes_[k]}"
-                out[i].extend(self._top_phrases(indices, contrib, signal))
+                out[i].extend(self._top_phrases(indices, contrib, f"{axis}:{classes[k]}"))
         return out
 
     def _top_phrases(self, indices: np.ndarray, contrib: np.ndarray, signal: str) -> list[Cue]:
-        assert self._names is not None
         picked: list[str] = []
         for j in np.argsort(-contrib):
             if contrib[j] <= 0 or len(picked) >= self.explain_top:
                 break
-            phrase = _phrase(str(self._names[indices[j]]))
+            phrase = _phrase(self._model.feature_name(int(indices[j])))
             if phrase is None or any(phrase in p or p in phrase for p in picked):
                 continue
             picked.append(phrase)
         return [Cue(phrase=p, signal=signal) for p in picked]
+
+
+class PipelineModel:
+    """The pipeline's own steps behind the compiled model's interface, for families it cannot compile."""
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        self.features = pipeline.named_steps["features"]
+        self.classify = pipeline.named_steps["classify"]
+        self.classes = [list(map(str, est.classes_)) for est in self.classify.estimators_]
+        self._names: np.ndarray | None = None
+
+    def transform(self, texts: Sequence[str], cues: Sequence[Sequence[Cue]]) -> Any:
+        return self.features.transform(texts)
+
+    def predict_proba(self, X: Any) -> list[np.ndarray]:
+        return list(self.classify.predict_proba(X))
+
+    def class_weights(self) -> list[np.ndarray | None]:
+        weights: list[np.ndarray | None] = []
+        for est in self.classify.estimators_:
+            coefs = [getattr(c.estimator, "coef_", None) for c in est.calibrated_classifiers_]
+            weights.append(None if any(c is None for c in coefs) else np.mean(coefs, axis=0).astype(np.float32))
+        return weights
+
+    def feature_name(self, j: int) -> str:
+        if self._names is None:
+            self._names = np.asarray(self.features.get_feature_names_out(), dtype=object)
+        return str(self._names[j])
 
 
 def _phrase(feature: str) -> str | None:
