@@ -24,7 +24,7 @@ def fit_once(size: int) -> dict[str, float]:
     corpus = load_corpus(ROOT / "data" / "labeled")
     records = random.Random(size).choices(corpus, k=size)
     started = time.perf_counter()
-    fit(records)
+    fit(records, n_jobs=2)  # as `dispute-triage train` fits (DT_TRAIN_JOBS, default 2)
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"records": size, "fit_seconds": round(seconds, 1), "peak_rss_mb": round(peak_mb)}

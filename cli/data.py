@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 from rich.progress import track
 
-from cli.common import DataOpt, fail
+from cli.common import DataOpt, console, fail
 from training.settings import get_training_settings
 
 app = typer.Typer()
@@ -32,7 +32,7 @@ def import_(
             file,
             existing,
             max_chars=settings.max_text_chars,
-            rows=lambda rows: track(rows, description="checking rows", console=None, transient=True),
+            rows=lambda rows: track(rows, description="checking rows", console=console, transient=True),
         )
     except (ImportFileError, DatasetError) as exc:
         fail(str(exc))

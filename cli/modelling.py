@@ -42,6 +42,7 @@ def train(
                 test_dir=test or existing(settings.test_dir),
                 eval_dirs=settings.eval_dirs,
                 folds=folds,
+                n_jobs=settings.train_jobs,
                 progress=lambda m: status.update(m),
             )
     except DatasetError as exc:

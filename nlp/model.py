@@ -17,9 +17,9 @@ def _base(family: str) -> "ClassifierMixin":
     from sklearn.svm import LinearSVC
 
     if family == "svm":
-        return LinearSVC(C=0.5, class_weight="balanced")
+        return LinearSVC(C=0.5, class_weight="balanced", random_state=0)
     if family == "logreg":
-        return LogisticRegression(C=20.0, class_weight="balanced", max_iter=2000)
+        return LogisticRegression(C=20.0, class_weight="balanced", max_iter=2000, random_state=0)
     if family == "cnb":
         return ComplementNB(alpha=0.3)
     if family == "sgd":

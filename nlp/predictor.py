@@ -73,6 +73,7 @@ class Triage:
         except ValueError:
             self._model = PipelineModel(pipeline)
         self._cue_precision = float(manifest.get("cue_precision", DEFAULT_CUE_PRECISION))
+        self._low_guard = float(manifest.get("low_guard") or 1.0)
 
     @property
     def version(self) -> str:
@@ -107,7 +108,7 @@ class Triage:
         evidence: list[Cue],
     ) -> Prediction:
         type_pred = _axis(type_scores)
-        urgency_pred = _axis(urgency_scores)
+        urgency_pred = guard_low(_axis(urgency_scores), self._low_guard)
         reasons = []
         if han_count(text) < self.min_han_chars:
             reasons.append("too little Chinese text to judge")
@@ -189,6 +190,14 @@ def _phrase(feature: str) -> str | None:
     if han_count(gram) < 2 or not gram.isalnum():
         return None
     return gram
+
+
+def guard_low(urgency: AxisPrediction, guard: float) -> AxisPrediction:
+    """Calling a high case low is the costliest error: `low` stands only while P(high) is under
+    `guard` (chosen at training time); otherwise the case goes one step up, to `medium`."""
+    if urgency.label == "low" and urgency.scores.get(DANGER_LABEL, 0.0) >= guard:
+        return AxisPrediction(label="medium", confidence=urgency.scores["medium"], scores=urgency.scores)
+    return urgency
 
 
 def _axis(scores: dict[str, float]) -> AxisPrediction:

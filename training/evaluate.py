@@ -55,3 +55,25 @@ def choose_review_threshold(
                 "accuracy_kept": float(right[kept].mean()),
             }
     return {"threshold": 1.0, "review_rate": 1.0, "accuracy_kept": float("nan")}
+
+
+HIGH_CALLED_LOW_COST = 10
+
+
+def choose_low_guard(
+    records: Sequence[Record], predictions: Sequence[Prediction], *, cost: int = HIGH_CALLED_LOW_COST
+) -> dict[str, float]:
+    """The P(high) above which a `low` becomes `medium`, minimising errors on out-of-fold
+    predictions when one high case called low counts as `cost` ordinary errors."""
+    truth = np.array([r.urgency for r in records])
+    labels = np.array([p.urgency.label for p in predictions])
+    p_high = np.array([p.urgency.scores.get("high", 0.0) for p in predictions])
+    best: dict[str, float] = {}
+    for guard in np.round(np.arange(0.01, 1.01, 0.01), 2):
+        guarded = np.where((labels == "low") & (p_high >= guard), "medium", labels)
+        high_low = int(((truth == "high") & (guarded == "low")).sum())
+        errors = int((guarded != truth).sum())
+        total = cost * high_low + errors
+        if not best or total < best["cost"]:
+            best = {"threshold": float(guard), "cost": float(total), "high_called_low": high_low, "errors": errors}
+    return best

@@ -16,6 +16,12 @@ class TrainingSettings(CommonSettings):
         default_factory=lambda: [Path("../shared/eval")],
         description="Further labelled sets scored in every candidate's report (if present); never trained on.",
     )
+    train_jobs: int = Field(
+        2,
+        ge=1,
+        description="Processes used to fit a model (vectorizers and label axes side by side); results "
+        "do not depend on it.",
+    )
     promote_tolerance: float = Field(
         0.01,
         ge=0.0,

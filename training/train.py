@@ -2,7 +2,7 @@
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,13 +15,14 @@ from nlp import artifact
 from nlp.cues import detect
 from nlp.model import build_pipeline
 from nlp.normalize import normalize
-from nlp.predictor import Prediction, Triage
+from nlp.predictor import Prediction, Triage, guard_low
 from training import report
 from training.dataset import DatasetError, Record, data_files, files_sha256, read_records
-from training.evaluate import choose_review_threshold, load_set, predict
+from training.evaluate import choose_low_guard, choose_review_threshold, load_set, predict
 from training.metrics import score
 
 Progress = Callable[[str], None]
+PARALLEL_PARAMS = ("features__n_jobs", "classify__n_jobs")
 
 
 @dataclass(frozen=True)
@@ -56,10 +57,15 @@ class ModelSpec:
         return f"{self.family}{'' if self.words else ' chars-only'} ({self.calibration})"
 
 
-def fit(records: Sequence[Record], spec: ModelSpec = ModelSpec()) -> Pipeline:
+def fit(records: Sequence[Record], spec: ModelSpec = ModelSpec(), *, n_jobs: int = 1) -> Pipeline:
+    """Fit on `records`; `n_jobs` processes fit the two vectorizers and the two label axes side by
+    side. It changes nothing in the fitted model and is reset to 1 before the pipeline is returned,
+    so a saved model never spawns processes when it predicts."""
     folds = max(2, min(5, _smallest_class(records)))
     pipeline = build_pipeline(spec.family, words=spec.words, calibration=spec.calibration, calibration_folds=folds)
+    pipeline.set_params(**dict.fromkeys(PARALLEL_PARAMS, n_jobs))
     pipeline.fit([r.text for r in records], _targets(records))
+    pipeline.set_params(**dict.fromkeys(PARALLEL_PARAMS, None))
     return pipeline
 
 
@@ -74,6 +80,7 @@ def cross_validated_predictions(
     spec: ModelSpec = ModelSpec(),
     *,
     folds: int = 5,
+    n_jobs: int = 1,
     progress: Progress | None = None,
 ) -> list[Prediction]:
     """Out-of-fold predictions for every record, made through the same Triage rules as serving."""
@@ -88,7 +95,7 @@ def cross_validated_predictions(
             progress(f"cross-validation fold {k}/{folds}")
         train_records = [records[i] for i in train_idx]
         manifest = {"cue_precision": cue_precision(train_records) or precision}
-        triage = Triage(fit(train_records, spec), manifest, explain_top=0)
+        triage = Triage(fit(train_records, spec, n_jobs=n_jobs), manifest, explain_top=0)
         for i, prediction in zip(test_idx, triage.predict([records[i].text for i in test_idx]), strict=True):
             out[i] = prediction
     return [p for p in out if p is not None]
@@ -111,6 +118,7 @@ def train(
     test_dir: Path | None = None,
     eval_dirs: Sequence[Path] = (),
     folds: int = 5,
+    n_jobs: int = 1,
     progress: Progress | None = None,
 ) -> TrainResult:
     """Cross-validate, fit on everything, score the fixed test split and any evaluation sets, and
@@ -127,17 +135,19 @@ def train(
         raise DatasetError(f"{len(overlap)} texts are both in {data_dir} and in the test split {test_dir}")
     if progress:
         progress(f"{len(records)} records from {len(files)} files")
-    oof = cross_validated_predictions(records, spec, folds=folds, progress=progress)
+    oof = cross_validated_predictions(records, spec, folds=folds, n_jobs=n_jobs, progress=progress)
+    low_guard = choose_low_guard(records, oof)
+    oof = [replace(p, urgency=guard_low(p.urgency, low_guard["threshold"])) for p in oof]
     metrics = {"cross_validation": score(records, oof)}
     if progress:
         progress("fitting the final model on all records")
-    pipeline = fit(records, spec)
-    precision = cue_precision(records)
+    pipeline = fit(records, spec, n_jobs=n_jobs)
+    decisions: dict[str, Any] = {"cue_precision": cue_precision(records), "low_guard": low_guard["threshold"]}
     review: dict[str, float] = {}
     if test_records:
-        test_predictions = predict(Triage(pipeline, {"cue_precision": precision}, explain_top=0), test_records)
+        test_predictions = predict(Triage(pipeline, decisions, explain_top=0), test_records)
         review = choose_review_threshold(test_records, test_predictions)
-    triage = Triage(pipeline, {"cue_precision": precision, "review_threshold": review.get("threshold")}, explain_top=0)
+    triage = Triage(pipeline, decisions | {"review_threshold": review.get("threshold")}, explain_top=0)
     sets = {"test": test_records} if test_records else {}
     sets |= {path.name: load_set(path) for path in eval_dirs if path.exists()}
     for name, set_records in sets.items():
@@ -157,7 +167,8 @@ def train(
             "data_files": [str(p) for p in files],
             "data_sha256": files_sha256(files),
             "test_files": [str(p) for p in data_files(test_dir)] if test_dir else [],
-            "cue_precision": precision,
+            **decisions,
+            "low_guard_choice": low_guard,
             "review": review,
             "review_threshold": review.get("threshold"),
             "cv_folds": folds,

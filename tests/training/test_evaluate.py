@@ -87,3 +87,36 @@ def test_train_refuses_test_texts_inside_the_training_data(corpus_dir: Path, tmp
     )
     assert result.exit_code == 1
     assert "both in" in result.output
+
+
+def urgency_prediction(p_high: float, p_medium: float, p_low: float) -> Prediction:
+    scores = {"high": p_high, "medium": p_medium, "low": p_low}
+    label = max(scores, key=scores.__getitem__)
+    return Prediction(
+        type=AxisPrediction("land", 0.9, {"land": 0.9}),
+        urgency=AxisPrediction(label, scores[label], scores),
+        cues=[],
+        needs_review=False,
+    )
+
+
+def test_low_guard_moves_risky_lows_to_medium_only() -> None:
+    from nlp.predictor import guard_low
+
+    risky = urgency_prediction(0.3, 0.2, 0.5).urgency
+    assert guard_low(risky, 0.25).label == "medium"
+    assert guard_low(risky, 0.25).confidence == 0.2
+    assert guard_low(risky, 0.35).label == "low"
+    high = urgency_prediction(0.6, 0.2, 0.2).urgency
+    assert guard_low(high, 0.01).label == "high"
+
+
+def test_low_guard_is_chosen_to_stop_high_called_low_at_a_bounded_cost() -> None:
+    from training.evaluate import choose_low_guard
+
+    records = [Record(text=str(i), type="land", urgency=u) for i, u in enumerate(["high"] * 2 + ["low"] * 20)]
+    # Both high cases were called low with P(high) 0.3; the true lows have P(high) 0.05.
+    predictions = [urgency_prediction(0.3, 0.1, 0.6)] * 2 + [urgency_prediction(0.05, 0.15, 0.8)] * 20
+    chosen = choose_low_guard(records, predictions, cost=10)
+    assert 0.05 < chosen["threshold"] <= 0.3
+    assert chosen["high_called_low"] == 0

@@ -1,0 +1,78 @@
+"""Runs every benchmark and writes bench/results.md: the machine, the figures, the commands.
+
+.venv/bin/python -m bench.run            # all (about eight minutes)
+"""
+
+import json
+import os
+import platform
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCHES = [
+    ("in-process", ["bench.inprocess"]),
+    ("cold start", ["bench.coldstart"]),
+    ("HTTP", ["bench.http"]),
+    ("load", ["bench.load"]),
+    ("training", ["bench.training_time"]),
+]
+TARGETS = {
+    "single_p50_ms": ("≤", 1.0),
+    "single_p99_ms": ("≤", 3.0),
+    "batch_texts_per_second": ("≥", 5000),
+    "cold_start_seconds": ("≤", 3.0),
+    "rss_after_start_mb": ("≤", 300),
+    "classify/bare throughput": ("≥", 0.6),
+    "errors": ("=", 0),
+    "rss_growth_pct": ("<", 10),
+    "fit_seconds": ("≤", 120),  # for 100k records only
+}
+
+
+def run(module: list[str]) -> list[dict[str, object]]:
+    out = subprocess.run(
+        [sys.executable, "-m", *module], cwd=ROOT, capture_output=True, text=True, check=True, timeout=1800
+    ).stdout
+    text = out.strip()
+    if text.startswith("{") and text.endswith("}") and "\n{" not in text:
+        return [json.loads(text)]
+    return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+
+
+def verdict(key: str, value: object) -> str:
+    if key not in TARGETS or not isinstance(value, int | float):
+        return ""
+    op, target = TARGETS[key]
+    ok = {"≤": value <= target, "≥": value >= target, "=": value == target, "<": value < target}[op]
+    return f" (target {op} {target}: {'met' if ok else 'NOT met'})"
+
+
+def main() -> None:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Last run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}; produced by `.venv/bin/python -m bench.run`.",
+        "Load goes to loopback only; every run is bounded in requests and time.",
+    ]
+    for title, module in BENCHES:
+        lines += ["", f"## {title}", "", f"`.venv/bin/python -m {' '.join(module)}`", ""]
+        for result in run(module):
+            for key, value in result.items():
+                if isinstance(value, dict):
+                    inner = ", ".join(f"{k} {v}{verdict(k, v)}" for k, v in value.items())
+                    lines.append(f"- {key}: {inner}")
+                elif key == "fit_seconds" and result.get("records") != 100_000:
+                    lines.append(f"- {key}: {value}")
+                else:
+                    lines.append(f"- {key}: {value}{verdict(key, value)}")
+            lines.append("")
+    (ROOT / "bench" / "results.md").write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
+    print((ROOT / "bench" / "results.md").read_text())
+
+
+if __name__ == "__main__":
+    main()
