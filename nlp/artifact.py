@@ -7,9 +7,7 @@ before joblib ever opens the file, and scikit-learn's version-mismatch warning i
 
 import hashlib
 import json
-import os
 import platform
-import tempfile
 import warnings
 from importlib.metadata import version as dist_version
 from pathlib import Path
@@ -20,6 +18,7 @@ from sklearn.exceptions import InconsistentVersionWarning
 from sklearn.pipeline import Pipeline
 
 from nlp.errors import ArtifactError
+from nlp.files import atomic_write, read_json_object
 from nlp.labels import TYPES, URGENCIES
 
 __all__ = ["ArtifactError", "load", "read_manifest", "save", "sha256_of", "write_json_atomic"]
@@ -42,18 +41,7 @@ def library_versions() -> dict[str, str]:
 
 
 def write_json_atomic(path: Path, payload: Any) -> None:
-    """Temp file in the same directory, fsync, rename: readers see the old or the new file, whole."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(payload, fh, ensure_ascii=False, indent=2)
-            fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
 
 
 def save(pipeline: Pipeline, directory: Path, manifest: dict[str, Any]) -> dict[str, Any]:
@@ -72,13 +60,8 @@ def save(pipeline: Pipeline, directory: Path, manifest: dict[str, Any]) -> dict[
 
 def read_manifest(directory: Path) -> dict[str, Any]:
     path = directory / MANIFEST
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ArtifactError(f"{path}: manifest not found") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ArtifactError(f"{path}: manifest is not valid JSON ({exc})") from None
-    if not isinstance(manifest, dict) or "artifact_sha256" not in manifest:
+    manifest = read_json_object(path, "manifest not found")
+    if "artifact_sha256" not in manifest:
         raise ArtifactError(f"{path}: manifest has no artifact_sha256")
     return manifest
 

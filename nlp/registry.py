@@ -2,24 +2,19 @@
 to the version in service. Writing the pointer (promote, rollback) belongs to training.
 """
 
-import json
 from pathlib import Path
 from typing import Any
 
 from nlp.artifact import ArtifactError, load
+from nlp.files import read_json_object
 
 LIVE = "live.json"
 
 
 def live_pointer(root: Path) -> dict[str, Any]:
     path = root / LIVE
-    try:
-        pointer = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ArtifactError(f"{path}: no live model; train one with `dispute-triage train --promote`") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ArtifactError(f"{path}: not valid JSON ({exc})") from None
-    if not isinstance(pointer, dict) or not isinstance(pointer.get("version"), str):
+    pointer = read_json_object(path, "no live model; train one with `dispute-triage train --promote`")
+    if not isinstance(pointer.get("version"), str):
         raise ArtifactError(f"{path}: has no version")
     return pointer
 

@@ -10,27 +10,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from service.errors import ServiceError
+from service.errors import Forbidden, RateLimited, Unauthorized
 from service.settings import Settings, get_settings
-
-
-class Unauthorized(ServiceError):
-    status_code = 401
-    code = "unauthorized"
-
-
-class Forbidden(ServiceError):
-    status_code = 403
-    code = "forbidden"
-
-
-class RateLimited(ServiceError):
-    status_code = 429
-    code = "rate_limited"
-
-    def __init__(self, message: str, retry_after: int) -> None:
-        super().__init__(message)
-        self.headers = {"Retry-After": str(retry_after)}
 
 
 def is_loopback(host: str | None) -> bool:

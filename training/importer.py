@@ -9,8 +9,6 @@ temporary file, then renamed, so a crash leaves the corpus as it was.
 
 import csv
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from nlp.files import atomic_write
 from nlp.labels import code_for, codes
 from nlp.privacy import mask
 from training.dataset import Record
@@ -176,19 +175,6 @@ def _check(values: dict[str, str], max_chars: int) -> tuple[str | None, dict[str
     return None, out
 
 
-def _atomic_write(target: Path, lines: Iterable[str]) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.writelines(lines)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write(result: ImportPlan, data_dir: Path) -> Path | None:
     """Write the plan's clean records as a new file in `data_dir`; existing files are not touched."""
     if not result.records:
@@ -212,7 +198,7 @@ def write(result: ImportPlan, data_dir: Path) -> Path | None:
         if record.get("note"):
             out["note"] = record["note"]
         lines.append(json.dumps(out, ensure_ascii=False) + "\n")
-    _atomic_write(target, lines)
+    atomic_write(target, "".join(lines))
     return target
 
 
