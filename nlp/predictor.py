@@ -2,7 +2,7 @@
 cues that lift urgency, the n-grams that drove the decision, and whether a person must look.
 
 Training (for evaluation) and the service both predict through this class, so the rules applied
-on top of the model (cue lift, review flag) are the same in the report and in production.
+on top of the model (cue lift, low guard, review flag) are the same in the report and in production.
 """
 
 from collections.abc import Sequence
@@ -85,18 +85,20 @@ class Triage:
         X = self._model.transform(normalized, danger_cues)
         probas = self._model.predict_proba(X)
         classes = self._model.classes
-        explanations = self._explain(X, probas) if self.explain_top else [[] for _ in texts]
         results = []
         for i, text in enumerate(normalized):
-            axes = []
-            for axis_probs, axis_classes in zip(probas, classes, strict=True):
-                scores = {c: float(p) for c, p in zip(axis_classes, axis_probs[i], strict=True)}
-                axes.append(scores)
-            type_scores, urgency_scores = axes
-            danger = danger_cues[i]
-            if danger:
+            type_scores, urgency_scores = (
+                {c: float(p) for c, p in zip(axis_classes, axis_probs[i], strict=True)}
+                for axis_probs, axis_classes in zip(probas, classes, strict=True)
+            )
+            if danger_cues[i]:
                 urgency_scores = _lift_to_high(urgency_scores, self._cue_precision)
-            results.append(self._decide(text, type_scores, urgency_scores, danger, explanations[i]))
+            results.append(self._decide(text, type_scores, urgency_scores, danger_cues[i]))
+        if self.explain_top:
+            # Explain the labels finally given (after cue lift and low guard), not the raw argmax.
+            chosen = [[(p.type.label, p.urgency.label)[axis] for p in results] for axis in range(len(AXES))]
+            for prediction, evidence in zip(results, self._explain(X, chosen), strict=True):
+                prediction.cues.extend(evidence)
         return results
 
     def _decide(
@@ -105,7 +107,6 @@ class Triage:
         type_scores: dict[str, float],
         urgency_scores: dict[str, float],
         danger: list[Cue],
-        evidence: list[Cue],
     ) -> Prediction:
         type_pred = _axis(type_scores)
         urgency_pred = guard_low(_axis(urgency_scores), self._low_guard)
@@ -119,20 +120,21 @@ class Triage:
         return Prediction(
             type=type_pred,
             urgency=urgency_pred,
-            cues=danger + evidence,
+            cues=list(danger),
             needs_review=bool(reasons),
             review_reasons=reasons,
         )
 
-    def _explain(self, X: Any, probas: list[np.ndarray]) -> list[list[Cue]]:
+    def _explain(self, X: Any, chosen: list[list[str]]) -> list[list[Cue]]:
+        """Per text, the phrases that pushed most towards each axis's chosen label."""
         out: list[list[Cue]] = [[] for _ in range(X.shape[0])]
         X = X.tocsr()
         weights = self._model.class_weights()
-        for axis, axis_weights, axis_probs, classes in zip(AXES, weights, probas, self._model.classes, strict=True):
+        for axis, axis_weights, labels, classes in zip(AXES, weights, chosen, self._model.classes, strict=True):
             if axis_weights is None:
                 continue
             for i in range(X.shape[0]):
-                k = int(np.argmax(axis_probs[i]))
+                k = classes.index(labels[i])
                 start, end = X.indptr[i], X.indptr[i + 1]
                 indices = X.indices[start:end]
                 contrib = X.data[start:end] * axis_weights[k, indices]

@@ -55,3 +55,6 @@ def test_danger_cue_lifts_urgency_whatever_the_model_says(models_root: Path) -> 
     assert prediction.urgency.label == "high"
     assert {"phrase": "喝农药", "signal": "self_harm"} in [vars(c) for c in prediction.cues]
     assert abs(sum(prediction.urgency.scores.values()) - 1) < 1e-6
+    # The phrases listed explain the labels given, not the model's raw argmax.
+    signals = {c.signal for c in prediction.cues if ":" in c.signal}
+    assert signals <= {f"type:{prediction.type.label}", "urgency:high"}
