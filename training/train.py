@@ -22,7 +22,9 @@ from training.evaluate import choose_low_guard, choose_review_threshold, load_se
 from training.metrics import score
 
 Progress = Callable[[str], None]
-PARALLEL_PARAMS = ("features__n_jobs", "classify__n_jobs")
+# The two vectorizers, and the calibration folds of each axis (25 solver runs for type, 15 for
+# urgency), are what run side by side; splitting by axis instead leaves one process idle.
+PARALLEL_PARAMS = ("features__n_jobs", "classify__estimator__n_jobs")
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ def fit(records: Sequence[Record], spec: ModelSpec = ModelSpec(), *, n_jobs: int
     pipeline.set_params(**dict.fromkeys(PARALLEL_PARAMS, n_jobs))
     pipeline.fit([r.text for r in records], _targets(records))
     pipeline.set_params(**dict.fromkeys(PARALLEL_PARAMS, None))
+    for fitted in pipeline.named_steps["classify"].estimators_:  # the per-axis clones made in fit
+        fitted.set_params(n_jobs=None)
     return pipeline
 
 

@@ -30,8 +30,10 @@ def test_same_probabilities_and_labels_as_the_pipeline(real_pipeline: Pipeline, 
     fast = compiled.predict_proba(compiled.transform(test_texts))
     rest = real_pipeline[1:]  # the pipeline after normalisation, fed the same normalised texts
     reference = rest.predict_proba(test_texts)
+    # The compiled weights are float32 (half the memory): probabilities agree to 1e-5, far below
+    # the 4 decimals the API returns, and the labels must agree exactly (below).
     for axis_fast, axis_ref in zip(fast, reference, strict=True):
-        np.testing.assert_allclose(axis_fast, axis_ref, atol=1e-6)
+        np.testing.assert_allclose(axis_fast, axis_ref, atol=1e-5)
     labels = rest.predict(test_texts)
     for k, axis_fast in enumerate(fast):
         classes = real_pipeline.named_steps["classify"].estimators_[k].classes_
@@ -54,7 +56,7 @@ def test_sigmoid_calibration_is_compiled_too(corpus_dir: Path) -> None:
     texts = [normalize(r.text) for r in records]
     compiled = CompiledModel.from_pipeline(pipeline)
     for a, b in zip(compiled.predict_proba(compiled.transform(texts)), pipeline[1:].predict_proba(texts), strict=True):
-        np.testing.assert_allclose(a, b, atol=1e-6)
+        np.testing.assert_allclose(a, b, atol=1e-5)
 
 
 def test_naive_bayes_is_refused_so_the_pipeline_is_used() -> None:

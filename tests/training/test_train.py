@@ -58,3 +58,13 @@ def test_danger_cue_lifts_urgency_whatever_the_model_says(models_root: Path) -> 
     # The phrases listed explain the labels given, not the model's raw argmax.
     signals = {c.signal for c in prediction.cues if ":" in c.signal}
     assert signals <= {f"type:{prediction.type.label}", "urgency:high"}
+
+
+def test_a_saved_model_never_spawns_processes(corpus_dir: Path) -> None:
+    from training.dataset import load_corpus
+    from training.train import fit
+
+    pipeline = fit(load_corpus(corpus_dir), n_jobs=2)
+    params = [v for k, v in pipeline.get_params().items() if k.endswith("n_jobs")]
+    params += [est.n_jobs for est in pipeline.named_steps["classify"].estimators_]
+    assert params and all(v is None for v in params)
