@@ -29,6 +29,7 @@ serve: $(VENV)/.installed $(MODELS)/live.json
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check nlp service training cli tests bench
+	$(BIN)/mypy nlp service training cli
 
 test: $(VENV)/.installed-test lint
 	$(BIN)/python -m pytest

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -116,7 +117,7 @@ class _Axis:
         return mean
 
 
-def _calibrator(model: object) -> Callable[[np.ndarray], np.ndarray]:
+def _calibrator(model: Any) -> Callable[[np.ndarray], np.ndarray]:
     if hasattr(model, "X_thresholds_"):  # IsotonicRegression, out_of_bounds="clip"
         xs, ys = model.X_thresholds_, model.y_thresholds_
         lo, hi = model.X_min_, model.X_max_
@@ -129,11 +130,13 @@ def _calibrator(model: object) -> Callable[[np.ndarray], np.ndarray]:
     raise ValueError(f"calibrator {type(model).__name__} is not compiled")
 
 
-def _axis(calibrated: object) -> _Axis:
+def _axis(calibrated: Any) -> _Axis:
     classes = np.asarray(calibrated.classes_)
     if len(classes) < 3:
         raise ValueError("binary axes are not compiled")
-    columns, intercepts, calibrate = [], [], []
+    columns: list[np.ndarray] = []
+    intercepts: list[np.ndarray] = []
+    calibrate: list[Callable[[np.ndarray], np.ndarray]] = []
     for fold in calibrated.calibrated_classifiers_:
         estimator = fold.estimator
         if not hasattr(estimator, "coef_") or list(estimator.classes_) != list(classes):
@@ -191,7 +194,8 @@ class CompiledModel:
         """Raises ValueError for a pipeline it cannot reproduce exactly (e.g. naive Bayes)."""
         union = pipeline.named_steps["features"]
         blocks: list[_Block] = []
-        offset, cue_offset, cue_signals = 0, None, ()
+        offset, cue_offset = 0, None
+        cue_signals: tuple[str, ...] = ()
         for name, transformer in union.transformer_list:
             if isinstance(transformer, TfidfVectorizer):
                 blocks.append(_block(name, transformer, offset))

@@ -171,8 +171,9 @@ class PipelineModel:
     def class_weights(self) -> list[np.ndarray | None]:
         weights: list[np.ndarray | None] = []
         for est in self.classify.estimators_:
-            coefs = [getattr(c.estimator, "coef_", None) for c in est.calibrated_classifiers_]
-            weights.append(None if any(c is None for c in coefs) else np.mean(coefs, axis=0).astype(np.float32))
+            folds = [c.estimator for c in est.calibrated_classifiers_]
+            linear = all(hasattr(f, "coef_") for f in folds)
+            weights.append(np.mean([f.coef_ for f in folds], axis=0).astype(np.float32) if linear else None)
         return weights
 
     def feature_name(self, j: int) -> str:

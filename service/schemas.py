@@ -4,6 +4,7 @@ import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic.config import JsonDict
 
 EXAMPLE_TEXT = "包工头欠我们二十几个人三个月工资，马上过年了还不给"
 # Every character that counts as blank in Python or in JSON Schema's (ECMAScript) regexes, spelt
@@ -12,14 +13,14 @@ BLANK_CLASS = r" \t\n\r\f\v\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202
 _BLANK = re.compile(f"[{BLANK_CLASS}]*")
 # Declared in the schema so clients (and schemathesis) know them; enforced by the routes against
 # the settings, so the refusal names the problem in our words.
-TEXT_LIMITS = {"minLength": 1, "maxLength": 5000, "pattern": f"[^{BLANK_CLASS}]"}
+TEXT_LIMITS: JsonDict = {"minLength": 1, "maxLength": 5000, "pattern": f"[^{BLANK_CLASS}]"}
 
 
 def is_blank(text: str) -> bool:
     return _BLANK.fullmatch(text) is not None
 
 
-BATCH_LIMITS = {"minItems": 1, "maxItems": 500}
+BATCH_LIMITS: JsonDict = {"minItems": 1, "maxItems": 500}
 
 
 class ClassifyRequest(BaseModel):

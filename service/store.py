@@ -75,6 +75,13 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def _insert(engine: Engine, table: Table, row: dict[str, Any]) -> int:
+    with engine.begin() as conn:
+        key = conn.execute(insert(table).values(row)).inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -91,8 +98,7 @@ def add_feedback(
         "model_version": model_version,
         "created_at": _now(),
     }
-    with engine.begin() as conn:
-        return int(conn.execute(insert(feedback).values(row)).inserted_primary_key[0])
+    return _insert(engine, feedback, row)
 
 
 def add_review(
@@ -118,8 +124,7 @@ def add_review(
         "model_version": model_version,
         "created_at": _now(),
     }
-    with engine.begin() as conn:
-        return int(conn.execute(insert(review_queue).values(row)).inserted_primary_key[0])
+    return _insert(engine, review_queue, row)
 
 
 def _rows(engine: Engine, table: Table) -> Iterator[dict[str, Any]]:

@@ -1,7 +1,7 @@
 """Weighs model families and feature sets against each other: cross-validation on the training
 records, then the fixed test split, which alone decides (the evaluation sets are only reported)."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from nlp.model import FAMILIES
@@ -17,7 +17,7 @@ CANDIDATES = [ModelSpec(f, w) for f in FAMILIES for w in (True, False)] + [Model
 def compare(
     records: Sequence[Record],
     test: Sequence[Record],
-    extra: dict[str, Sequence[Record]] | None = None,
+    extra: Mapping[str, Sequence[Record]] | None = None,
     *,
     candidates: Sequence[ModelSpec] = CANDIDATES,
     folds: int = 5,
