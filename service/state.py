@@ -2,6 +2,9 @@
 swap in one assignment. A request holds the Triage it started with, so requests in flight finish
 on the old model while new ones get the new."""
 
+import ctypes
+import ctypes.util
+import gc
 import threading
 import time
 from dataclasses import dataclass, field
@@ -37,6 +40,18 @@ def load_checked(settings: Settings) -> Triage:
     return triage
 
 
+def release_memory() -> None:
+    """Hand freed heap back to the OS. Loading a model builds the whole scikit-learn pipeline,
+    which is dropped once compiled; without this its pages stay in the process's resident set."""
+    gc.collect()
+    libc = ctypes.util.find_library("c")
+    if libc:
+        try:
+            ctypes.CDLL(libc).malloc_trim(0)
+        except (OSError, AttributeError):  # not glibc: nothing to trim
+            pass
+
+
 @dataclass
 class ModelHolder:
     triage: Triage | None = None
@@ -53,4 +68,7 @@ class ModelHolder:
             self.triage = new
             self.error = None
             self.load_seconds = time.perf_counter() - started
-            return (old.version if old else None), new.version
+            previous = old.version if old else None
+        del old  # requests in flight still hold it; the trim returns what is truly free
+        release_memory()
+        return previous, new.version
