@@ -70,11 +70,18 @@ class Settings(CommonSettings):
         keys = list(getattr(self, f"{scope}_keys"))
         path: Path | None = getattr(self, f"{scope}_keys_file")
         if path is not None:
-            keys += [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+            keys += _key_file(path, path.stat().st_mtime_ns)
         return keys
 
     def deadline_hours(self, urgency: str) -> int:
         return int(getattr(self, f"deadline_{urgency}_hours"))
+
+
+@lru_cache(maxsize=8)
+def _key_file(path: Path, mtime_ns: int) -> list[str]:
+    """Keys in a file, read again only when the file changes: a rotation needs no restart, and a
+    request costs one stat instead of a read."""
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 @lru_cache

@@ -86,3 +86,16 @@ def test_key_file_that_cannot_be_read_fails_loudly(settings: Settings, tmp_path:
     broken = settings.model_copy(update={"intake_keys_file": tmp_path / "missing.txt"})
     with pytest.raises(FileNotFoundError):
         broken.keys("intake")
+
+
+def test_keys_added_to_the_key_file_work_without_a_restart(settings: Settings, tmp_path: Path) -> None:
+    import os
+
+    key_file = tmp_path / "keys.txt"
+    key_file.write_text("first-key\n")
+    with TestClient(create_app(settings.model_copy(update={"intake_keys_file": key_file}))) as c:
+        assert c.post("/v1/classify", json=TEXT, headers={"X-API-Key": "second-key"}).status_code == 401
+        key_file.write_text("first-key\nsecond-key\n")
+        os.utime(key_file, ns=(1, key_file.stat().st_mtime_ns + 1_000_000))
+        assert c.post("/v1/classify", json=TEXT, headers={"X-API-Key": "second-key"}).status_code == 200
+        assert c.post("/v1/classify", json=TEXT, headers={"X-API-Key": "first-key"}).status_code == 200
