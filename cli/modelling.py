@@ -107,7 +107,7 @@ def compare(
     from training.compare import compare as run_compare
     from training.compare import table
     from training.dataset import load_corpus
-    from training.evaluate import load_set
+    from training.evaluate import load_set, set_name
 
     settings = get_training_settings()
     test_dir = test or existing(settings.test_dir)
@@ -115,7 +115,7 @@ def compare(
         fail("no test split: pass --test")
     try:
         records, test_records = load_corpus(data or settings.data_dir), load_set(test_dir)
-        extra = {p.stem if p.is_file() else p.name: load_set(p) for p in also or []}
+        extra = {set_name(p): load_set(p) for p in also or []}
         with console.status("comparing") as status:
             rows = run_compare(records, test_records, extra, folds=folds, progress=lambda m: status.update(m))
     except DatasetError as exc:

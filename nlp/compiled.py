@@ -104,7 +104,7 @@ class _Axis:
 
     def predict_proba(self, X: sp.csr_matrix) -> np.ndarray:
         # float32 on both sides: a float64 operand would make scipy copy the whole weight matrix.
-        decision = np.asarray(X.astype(np.float32) @ self.weights, dtype=np.float64) + self.intercepts
+        decision = np.asarray(X.astype(np.float32, copy=False) @ self.weights, dtype=np.float64) + self.intercepts
         n, k = X.shape[0], len(self.classes)
         folds = decision.shape[1] // k
         mean = np.zeros((n, k))
@@ -220,13 +220,17 @@ class CompiledModel:
             signal_counts = Counter(self.cue_index[c.signal] for c in (detect(text) if cues is None else cues[i]))
             if signal_counts:
                 idx = np.fromiter((self.cue_offset + j for j in signal_counts), np.int64, len(signal_counts))
-                parts.append((idx, np.fromiter(signal_counts.values(), np.float64, len(signal_counts))))
+                parts.append((idx, np.fromiter(signal_counts.values(), np.float32, len(signal_counts))))
             for idx, values in parts:
                 indices.append(idx)
-                data.append(values.astype(np.float64))
+                data.append(values)
             indptr.append(indptr[-1] + sum(len(idx) for idx, _ in parts))
         return sp.csr_matrix(
-            (np.concatenate([np.empty(0), *data]), np.concatenate([np.empty(0, np.int64), *indices]), indptr),
+            (
+                np.concatenate([np.empty(0, np.float32), *data]),
+                np.concatenate([np.empty(0, np.int64), *indices]),
+                indptr,
+            ),
             shape=(len(texts), self.n_features),
         )
 

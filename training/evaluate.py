@@ -23,6 +23,11 @@ def load_set(path: Path) -> list[Record]:
     return read_records([path])
 
 
+def set_name(path: Path) -> str:
+    """What a report calls the set read from `path`: a file's stem, a folder's name."""
+    return path.stem if path.is_file() else path.name
+
+
 def predict(triage: Triage, records: Sequence[Record]) -> list[Prediction]:
     return triage.predict([r.text for r in records])
 
@@ -32,7 +37,7 @@ def score_sets(triage: Triage, paths: Sequence[Path]) -> dict[str, dict[str, Any
     out: dict[str, dict[str, Any]] = {}
     for path in paths:
         records = load_set(path)
-        out[path.stem if path.is_file() else path.name] = score(records, predict(triage, records))
+        out[set_name(path)] = score(records, predict(triage, records))
     return out
 
 

@@ -18,7 +18,7 @@ from nlp.normalize import normalize
 from nlp.predictor import Prediction, Triage, guard_low
 from training import report
 from training.dataset import DatasetError, Record, data_files, files_sha256, read_records
-from training.evaluate import choose_low_guard, choose_review_threshold, load_set, predict
+from training.evaluate import choose_low_guard, choose_review_threshold, load_set, predict, set_name
 from training.metrics import score
 
 Progress = Callable[[str], None]
@@ -60,9 +60,9 @@ class ModelSpec:
 
 
 def fit(records: Sequence[Record], spec: ModelSpec = ModelSpec(), *, n_jobs: int = 1) -> Pipeline:
-    """Fit on `records`; `n_jobs` processes fit the two vectorizers and the two label axes side by
-    side. It changes nothing in the fitted model and is reset to 1 before the pipeline is returned,
-    so a saved model never spawns processes when it predicts."""
+    """Fit on `records`; `n_jobs` processes fit the two vectorizers, and the calibration folds of
+    each axis, side by side. It changes nothing in the fitted model and is unset before the
+    pipeline is returned, so a saved model never spawns processes when it predicts."""
     folds = max(2, min(5, _smallest_class(records)))
     pipeline = build_pipeline(spec.family, words=spec.words, calibration=spec.calibration, calibration_folds=folds)
     pipeline.set_params(**dict.fromkeys(PARALLEL_PARAMS, n_jobs))
@@ -73,10 +73,16 @@ def fit(records: Sequence[Record], spec: ModelSpec = ModelSpec(), *, n_jobs: int
     return pipeline
 
 
-def cue_precision(records: Sequence[Record]) -> float | None:
+def cue_flags(records: Sequence[Record]) -> tuple[np.ndarray, np.ndarray]:
+    """Per record: does its text hold a danger cue, and is it labelled high."""
+    has_cue = np.array([bool(detect(normalize(r.text))) for r in records], dtype=bool)
+    return has_cue, np.array([r.urgency == "high" for r in records], dtype=bool)
+
+
+def cue_precision(records: Sequence[Record], flags: tuple[np.ndarray, np.ndarray] | None = None) -> float | None:
     """Share of texts with a danger cue that are labelled high: the confidence a cue lift earns."""
-    flagged = [r.urgency == "high" for r in records if detect(normalize(r.text))]
-    return float(np.mean(flagged)) if flagged else None
+    has_cue, high = flags if flags is not None else cue_flags(records)
+    return float(high[has_cue].mean()) if has_cue.any() else None
 
 
 def cross_validated_predictions(
@@ -93,12 +99,14 @@ def cross_validated_predictions(
         strata = [r.type for r in records]
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
     out: list[Prediction | None] = [None] * len(records)
-    precision = cue_precision(records)
+    has_cue, high = cue_flags(records)  # once, not once a fold
+    precision = cue_precision(records, (has_cue, high))
     for k, (train_idx, test_idx) in enumerate(splitter.split(np.zeros(len(records)), strata), 1):
         if progress:
             progress(f"cross-validation fold {k}/{folds}")
         train_records = [records[i] for i in train_idx]
-        manifest = {"cue_precision": cue_precision(train_records) or precision}
+        fold_precision = cue_precision(train_records, (has_cue[train_idx], high[train_idx]))
+        manifest = {"cue_precision": fold_precision or precision}
         triage = Triage(fit(train_records, spec, n_jobs=n_jobs), manifest, explain_top=0)
         for i, prediction in zip(test_idx, triage.predict([records[i].text for i in test_idx]), strict=True):
             out[i] = prediction
@@ -153,7 +161,7 @@ def train(
         review = choose_review_threshold(test_records, test_predictions)
     triage = Triage(pipeline, decisions | {"review_threshold": review.get("threshold")}, explain_top=0)
     sets = {"test": test_records} if test_records else {}
-    sets |= {path.name: load_set(path) for path in eval_dirs if path.exists()}
+    sets |= {set_name(path): load_set(path) for path in eval_dirs if path.exists()}
     for name, set_records in sets.items():
         metrics[name] = score(set_records, predict(triage, set_records))
     version = new_version(models_root)

@@ -66,16 +66,22 @@ def record(request: Request, predictions: list[Prediction], triage: Triage) -> N
     }
 
 
-def keep_for_review(
+async def keep_for_review(
     items: list[tuple[str, str | None]],
     predictions: list[Prediction],
     triage: Triage,
     engine: Engine,
     settings: Settings,
 ) -> None:
-    """Store predictions that need review, only where the operator has turned this on."""
-    if not settings.keep_low_confidence:
-        return
+    """Store predictions that need review, only where the operator has turned this on; the
+    database write is blocking I/O, so it runs in the thread pool."""
+    if settings.keep_low_confidence:
+        await run_in_threadpool(_store_for_review, items, predictions, triage, engine)
+
+
+def _store_for_review(
+    items: list[tuple[str, str | None]], predictions: list[Prediction], triage: Triage, engine: Engine
+) -> None:
     for (text, item_id), p in zip(items, predictions, strict=True):
         if p.needs_review:
             store.add_review(
@@ -103,8 +109,7 @@ async def classify(
     check_text(body.text, settings)
     prediction = triage.predict([body.text])[0]
     record(request, [prediction], triage)
-    if settings.keep_low_confidence:
-        await run_in_threadpool(keep_for_review, [(body.text, body.id)], [prediction], triage, engine, settings)
+    await keep_for_review([(body.text, body.id)], [prediction], triage, engine, settings)
     return to_response(prediction, body.id, triage, settings)
 
 
@@ -121,9 +126,8 @@ async def classify_batch(
         check_text(item.text, settings, where=f"items[{i}].text")
     predictions = await run_in_threadpool(triage.predict, [item.text for item in body.items])
     record(request, predictions, triage)
-    if settings.keep_low_confidence:
-        items = [(item.text, item.id) for item in body.items]
-        await run_in_threadpool(keep_for_review, items, predictions, triage, engine, settings)
+    items = [(item.text, item.id) for item in body.items]
+    await keep_for_review(items, predictions, triage, engine, settings)
     return BatchResponse(
         results=[to_response(p, item.id, triage, settings) for p, item in zip(predictions, body.items, strict=True)]
     )
