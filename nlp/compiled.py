@@ -24,22 +24,14 @@ from sklearn.pipeline import Pipeline
 from nlp.cues import Cue, detect
 from nlp.features import CueCounter
 
+try:
+    from nlp._ngrams import char_features, word_features
+
+    BUILT = True
+except ImportError:  # never built: Triage predicts through the pipeline itself
+    BUILT = False
+
 _WHITE_SPACES = re.compile(r"\s\s+")  # the run scikit-learn's char analyzer folds to one space
-
-
-def _char_grams(text: str, low: int, high: int) -> list[str]:
-    text = _WHITE_SPACES.sub(" ", text)
-    grams = list(text) if low == 1 else []
-    for n in range(max(low, 2), min(high + 1, len(text) + 1)):
-        grams.extend(text[i : i + n] for i in range(len(text) - n + 1))
-    return grams
-
-
-def _word_grams(tokens: list[str], low: int, high: int) -> list[str]:
-    grams = list(tokens) if low == 1 else []
-    for n in range(max(low, 2), min(high + 1, len(tokens) + 1)):
-        grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
-    return grams
 
 
 @dataclass(frozen=True)
@@ -47,50 +39,113 @@ class _Block:
     """One TF-IDF vectorizer's share of the feature vector."""
 
     name: str
-    analyze: Callable[[str], list[str]]
+    words: bool
+    low: int
+    high: int
+    lowercase: bool
+    tokenizer: Callable[[str], list[str]] | None
     vocabulary: dict[str, int]
     idf: np.ndarray
     offset: int
     sublinear: bool
 
     def features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        # Count every gram first (Counter runs in C), then look up only the distinct ones.
-        vocabulary = self.vocabulary
-        pairs = [(j, c) for g, c in Counter(self.analyze(text)).items() if (j := vocabulary.get(g)) is not None]
-        if not pairs:
-            return np.empty(0, np.int64), np.empty(0, np.float32)
-        idx = np.fromiter((j for j, _ in pairs), np.int64, len(pairs))
-        tf = np.fromiter((c for _, c in pairs), np.float32, len(pairs))
-        if self.sublinear:
-            tf = np.log(tf) + np.float32(1)
-        values = tf * self.idf[idx]
-        norm = np.sqrt(np.dot(values, values))
-        if norm > 0:
-            values = values / norm
-        return idx + self.offset, values
+        """Feature indices (offset into the union) and l2-normalised tf-idf weights of one text."""
+        if self.tokenizer is not None:
+            return word_features(
+                self.tokenizer(text), self.low, self.high, self.vocabulary, self.idf, self.sublinear, self.offset
+            )
+        text = _WHITE_SPACES.sub(" ", text.lower() if self.lowercase else text)
+        return char_features(text, self.low, self.high, self.vocabulary, self.idf, self.sublinear, self.offset)
 
 
 def _block(name: str, vectorizer: TfidfVectorizer, offset: int) -> _Block:
     if vectorizer.norm != "l2" or not vectorizer.use_idf or vectorizer.stop_words is not None:
         raise ValueError("only l2-normalised TF-IDF without stop words is compiled")
     low, high = vectorizer.ngram_range
-    if vectorizer.analyzer == "char":
-        lower = vectorizer.lowercase
-
-        def analyze(text: str) -> list[str]:
-            return _char_grams(text.lower() if lower else text, low, high)
-
-    elif vectorizer.analyzer == "word" and vectorizer.tokenizer is not None and not vectorizer.lowercase:
-        tokenizer = vectorizer.tokenizer
-
-        def analyze(text: str) -> list[str]:
-            return _word_grams(tokenizer(text), low, high)
-
-    else:
+    words = vectorizer.analyzer == "word" and vectorizer.tokenizer is not None and not vectorizer.lowercase
+    if vectorizer.analyzer != "char" and not words:
         raise ValueError(f"analyzer {vectorizer.analyzer!r} is not compiled")
     # The vectorizer's own vocabulary dict, shared rather than copied: it is the largest part.
-    idf = vectorizer.idf_.astype(np.float32)
-    return _Block(name, analyze, vectorizer.vocabulary_, idf, offset, vectorizer.sublinear_tf)
+    idf = np.ascontiguousarray(vectorizer.idf_, dtype=np.float32)
+    return _Block(
+        name=name,
+        words=words,
+        low=low,
+        high=high,
+        lowercase=bool(vectorizer.lowercase),
+        tokenizer=vectorizer.tokenizer if words else None,
+        vocabulary=vectorizer.vocabulary_,
+        idf=idf,
+        offset=offset,
+        sublinear=bool(vectorizer.sublinear_tf),
+    )
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Feature rows in CSR layout (indptr, indices, data) without scipy's per-call checks, which
+    cost more than the product itself for one text."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+    shape: tuple[int, int]
+
+    def tocsr(self) -> sp.csr_matrix:
+        return sp.csr_matrix((self.data, self.indices, self.indptr), shape=self.shape)
+
+    def dot(self, weights: np.ndarray) -> np.ndarray:
+        """`rows @ weights` for dense float32 weights, in float64."""
+        if self.shape[0] == 1:
+            return (self.data @ weights[self.indices]).astype(np.float64)[None, :]
+        # float32 on both sides: a float64 operand would make scipy copy the whole weight matrix.
+        return np.asarray(self.tocsr() @ weights, dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class _Calibration:
+    """Every fold's per-class calibrator of one axis, applied to all columns in one numpy call.
+
+    Isotonic calibrators are piecewise linear: laid end to end, each shifted into its own stretch
+    of the line, they become one `np.interp`. Sigmoid calibrators are one vectorised expit.
+    """
+
+    lo: np.ndarray  # per column: inputs are clipped to the calibrator's fitted range
+    hi: np.ndarray
+    shift: np.ndarray  # per column: where its stretch of the line starts
+    xs: np.ndarray
+    ys: np.ndarray
+    a: np.ndarray | None = None  # sigmoid: P = expit(-(a * t + b))
+    b: np.ndarray | None = None
+
+    def __call__(self, decision: np.ndarray) -> np.ndarray:
+        if self.a is not None and self.b is not None:
+            return expit(-(self.a * decision + self.b))
+        t = np.clip(decision, self.lo, self.hi) + self.shift
+        return np.interp(t.ravel(), self.xs, self.ys).reshape(decision.shape)
+
+    @classmethod
+    def of(cls, calibrators: list[Any]) -> "_Calibration":
+        if all(hasattr(c, "a_") for c in calibrators):
+            a = np.array([c.a_ for c in calibrators], dtype=np.float64)
+            b = np.array([c.b_ for c in calibrators], dtype=np.float64)
+            empty = np.empty(0)
+            return cls(empty, empty, empty, empty, empty, a, b)
+        if not all(hasattr(c, "X_thresholds_") for c in calibrators):  # IsotonicRegression, out_of_bounds="clip"
+            raise ValueError("only isotonic or sigmoid calibration is compiled")
+        lo = np.array([c.X_min_ for c in calibrators], dtype=np.float64)
+        hi = np.array([c.X_max_ for c in calibrators], dtype=np.float64)
+        stretch = float(np.max(hi - lo)) + 2.0
+        shift = np.arange(len(calibrators)) * stretch - lo + 1.0
+        xs: list[np.ndarray] = []
+        ys: list[np.ndarray] = []
+        for c, offset in zip(calibrators, shift, strict=True):
+            x, y = np.asarray(c.X_thresholds_, np.float64), np.asarray(c.y_thresholds_, np.float64)
+            # Flat ends half a unit beyond the fitted range keep each piece inside its own stretch.
+            xs.append(np.concatenate([[c.X_min_ - 0.5], x, [c.X_max_ + 0.5]]) + offset)
+            ys.append(np.concatenate([y[:1], y, y[-1:]]))
+        return cls(lo, hi, shift, np.concatenate(xs), np.concatenate(ys))
 
 
 @dataclass(frozen=True)
@@ -100,34 +155,17 @@ class _Axis:
     classes: np.ndarray
     weights: np.ndarray  # (n_features, folds * n_classes)
     intercepts: np.ndarray  # (folds * n_classes,)
-    calibrate: list[Callable[[np.ndarray], np.ndarray]]  # one per column of weights
+    calibrate: _Calibration  # one calibrator per column of weights
 
-    def predict_proba(self, X: sp.csr_matrix) -> np.ndarray:
-        # float32 on both sides: a float64 operand would make scipy copy the whole weight matrix.
-        decision = np.asarray(X.astype(np.float32, copy=False) @ self.weights, dtype=np.float64) + self.intercepts
+    def predict_proba(self, X: Rows) -> np.ndarray:
         n, k = X.shape[0], len(self.classes)
-        folds = decision.shape[1] // k
-        mean = np.zeros((n, k))
-        for f in range(folds):
-            proba = np.column_stack([self.calibrate[f * k + c](decision[:, f * k + c]) for c in range(k)])
-            total = proba.sum(axis=1, keepdims=True)
-            mean += np.divide(proba, total, out=np.full_like(proba, 1 / k), where=total != 0)
-        mean /= folds
+        proba = self.calibrate(X.dot(self.weights) + self.intercepts).reshape(n, -1, k)
+        # Each fold's probabilities are normalised over the classes, then the folds averaged.
+        total = proba.sum(axis=2, keepdims=True)
+        proba = np.divide(proba, total, out=np.full_like(proba, 1 / k), where=total != 0)
+        mean = proba.mean(axis=1)
         mean[(mean > 1.0) & (mean <= 1.0 + 1e-5)] = 1.0
         return mean
-
-
-def _calibrator(model: Any) -> Callable[[np.ndarray], np.ndarray]:
-    if hasattr(model, "X_thresholds_"):  # IsotonicRegression, out_of_bounds="clip"
-        xs, ys = model.X_thresholds_, model.y_thresholds_
-        lo, hi = model.X_min_, model.X_max_
-        if len(ys) == 1:
-            return lambda t: np.full(t.shape, ys[0])
-        return lambda t: np.interp(np.clip(t, lo, hi), xs, ys)
-    if hasattr(model, "a_"):  # sigmoid calibration
-        a, b = model.a_, model.b_
-        return lambda t: expit(-(a * t + b))
-    raise ValueError(f"calibrator {type(model).__name__} is not compiled")
 
 
 def _axis(calibrated: Any) -> _Axis:
@@ -136,16 +174,17 @@ def _axis(calibrated: Any) -> _Axis:
         raise ValueError("binary axes are not compiled")
     columns: list[np.ndarray] = []
     intercepts: list[np.ndarray] = []
-    calibrate: list[Callable[[np.ndarray], np.ndarray]] = []
+    calibrators: list[Any] = []
     for fold in calibrated.calibrated_classifiers_:
         estimator = fold.estimator
         if not hasattr(estimator, "coef_") or list(estimator.classes_) != list(classes):
             raise ValueError(f"{type(estimator).__name__} is not a linear model over all classes")
         columns.append(np.asarray(estimator.coef_, dtype=np.float64).T)
         intercepts.append(np.asarray(estimator.intercept_, dtype=np.float64))
-        calibrate.extend(_calibrator(c) for c in fold.calibrators)
+        calibrators.extend(fold.calibrators)
     # float32 halves the largest array; probabilities move by under 1e-5 (tests/nlp/test_compiled.py).
-    return _Axis(classes, np.hstack(columns).astype(np.float32), np.concatenate(intercepts), calibrate)
+    weights = np.ascontiguousarray(np.hstack(columns), dtype=np.float32)
+    return _Axis(classes, weights, np.concatenate(intercepts), _Calibration.of(calibrators))
 
 
 class CompiledModel:
@@ -191,7 +230,10 @@ class CompiledModel:
 
     @classmethod
     def from_pipeline(cls, pipeline: Pipeline) -> "CompiledModel":
-        """Raises ValueError for a pipeline it cannot reproduce exactly (e.g. naive Bayes)."""
+        """Raises ValueError for a pipeline it cannot reproduce exactly (e.g. naive Bayes), or when
+        the compiled n-gram module was never built."""
+        if not BUILT:
+            raise ValueError("nlp._ngrams is not built (pip install -e .)")
         union = pipeline.named_steps["features"]
         blocks: list[_Block] = []
         offset, cue_offset = 0, None
@@ -210,29 +252,27 @@ class CompiledModel:
         axes = [_axis(est) for est in pipeline.named_steps["classify"].estimators_]
         return cls(blocks, cue_offset, cue_signals, axes)
 
-    def transform(self, texts: Sequence[str], cues: Sequence[Sequence[Cue]] | None = None) -> sp.csr_matrix:
+    def transform(self, texts: Sequence[str], cues: Sequence[Sequence[Cue]] | None = None) -> Rows:
         """Feature rows of normalised texts; pass the texts' detected cues to avoid finding them twice."""
-        indices: list[np.ndarray] = []
-        data: list[np.ndarray] = []
+        indices: list[np.ndarray] = [np.empty(0, np.int64)]
+        data: list[np.ndarray] = [np.empty(0, np.float32)]
         indptr = [0]
         for i, text in enumerate(texts):
-            parts = [block.features(text) for block in self.blocks]
+            row = [block.features(text) for block in self.blocks]
             signal_counts = Counter(self.cue_index[c.signal] for c in (detect(text) if cues is None else cues[i]))
             if signal_counts:
                 idx = np.fromiter((self.cue_offset + j for j in signal_counts), np.int64, len(signal_counts))
-                parts.append((idx, np.fromiter(signal_counts.values(), np.float32, len(signal_counts))))
-            for idx, values in parts:
+                row.append((idx, np.fromiter(signal_counts.values(), np.float32, len(signal_counts))))
+            for idx, values in row:
                 indices.append(idx)
                 data.append(values)
-            indptr.append(indptr[-1] + sum(len(idx) for idx, _ in parts))
-        return sp.csr_matrix(
-            (
-                np.concatenate([np.empty(0, np.float32), *data]),
-                np.concatenate([np.empty(0, np.int64), *indices]),
-                indptr,
-            ),
-            shape=(len(texts), self.n_features),
+            indptr.append(indptr[-1] + sum(len(idx) for idx, _ in row))
+        return Rows(
+            np.asarray(indptr, dtype=np.int64),
+            np.concatenate(indices),
+            np.concatenate(data),
+            (len(texts), self.n_features),
         )
 
-    def predict_proba(self, X: sp.csr_matrix) -> list[np.ndarray]:
+    def predict_proba(self, X: Rows) -> list[np.ndarray]:
         return [axis.predict_proba(X) for axis in self.axes]

@@ -21,6 +21,7 @@ _PINYIN = re.compile(
     r"\s?\)"
 )
 _WHITESPACE = re.compile(r"\s+")
+_NOT_HAN = re.compile(r"[^\u3400-\u9fff\uf900-\ufaff]+")
 
 
 @cache
@@ -37,7 +38,8 @@ def _drop_controls(text: str) -> str:
 def normalize(text: str) -> str:
     """Canonical form of one text; total on any string and idempotent."""
     text = unicodedata.normalize("NFKC", text)
-    text = _drop_controls(text)
+    if not text.isprintable():  # printable text has no control, format or unassigned character
+        text = _drop_controls(text)
     text = _PINYIN.sub("", text)
     text = _t2s().convert(text)
     text = unicodedata.normalize("NFKC", text)
@@ -46,4 +48,4 @@ def normalize(text: str) -> str:
 
 def han_count(text: str) -> int:
     """Number of Han characters: too few of them and the model cannot judge the text."""
-    return sum(1 for ch in text if "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff")
+    return len(_NOT_HAN.sub("", text))

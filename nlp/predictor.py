@@ -72,6 +72,7 @@ class Triage:
             self._model: CompiledModel | PipelineModel = CompiledModel.from_pipeline(pipeline)
         except ValueError:
             self._model = PipelineModel(pipeline)
+        self._phrases: dict[int, str | None] = {}  # feature index -> readable phrase, filled as met
         self._cue_precision = float(manifest.get("cue_precision", DEFAULT_CUE_PRECISION))
         self._low_guard = float(manifest.get("low_guard") or 1.0)
 
@@ -128,7 +129,6 @@ class Triage:
     def _explain(self, X: Any, chosen: list[list[str]]) -> list[list[Cue]]:
         """Per text, the phrases that pushed most towards each axis's chosen label."""
         out: list[list[Cue]] = [[] for _ in range(X.shape[0])]
-        X = X.tocsr()
         weights = self._model.class_weights()
         for axis, axis_weights, labels, classes in zip(AXES, weights, chosen, self._model.classes, strict=True):
             if axis_weights is None:
@@ -146,7 +146,10 @@ class Triage:
         for j in np.argsort(-contrib):
             if contrib[j] <= 0 or len(picked) >= self.explain_top:
                 break
-            phrase = _phrase(self._model.feature_name(int(indices[j])))
+            feature = int(indices[j])
+            if feature not in self._phrases:
+                self._phrases[feature] = _phrase(self._model.feature_name(feature))
+            phrase = self._phrases[feature]
             if phrase is None or any(phrase in p or p in phrase for p in picked):
                 continue
             picked.append(phrase)
@@ -163,7 +166,7 @@ class PipelineModel:
         self._names: np.ndarray | None = None
 
     def transform(self, texts: Sequence[str], cues: Sequence[Sequence[Cue]]) -> Any:
-        return self.features.transform(texts)
+        return self.features.transform(texts).tocsr()
 
     def predict_proba(self, X: Any) -> list[np.ndarray]:
         return list(self.classify.predict_proba(X))

@@ -7,8 +7,14 @@ from sqlalchemy import Engine
 
 from nlp.predictor import Triage
 from service.errors import ModelNotReady
-from service.settings import Settings, get_settings
+from service.settings import Settings
 from service.state import ModelHolder
+
+
+async def get_settings(request: Request) -> Settings:
+    """The app's own settings object. Not a dependency override of `service.settings.get_settings`:
+    FastAPI rebuilds an overridden dependency's signature on every request (about 0.3 ms)."""
+    return request.app.state.settings  # type: ignore[no-any-return]
 
 
 async def get_holder(request: Request) -> ModelHolder:

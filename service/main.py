@@ -74,13 +74,9 @@ def create_app(settings: Settings | None = None, holder: ModelHolder | None = No
         summary="Type and urgency of Chinese dispute descriptions, with calibrated confidences.",
         lifespan=lifespan,
     )
+    app.state.settings = settings  # read by service.deps.get_settings
     app.state.holder = holder
     app.state.metrics = Metrics(holder)
-
-    async def current_settings() -> Settings:  # async: resolving it costs no thread-pool hop
-        return settings
-
-    app.dependency_overrides[get_settings] = current_settings
     errors.install(app)
     for router in (classify.router, feedback.router, meta.router, admin.router, probes.router):
         app.include_router(router)

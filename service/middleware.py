@@ -105,7 +105,8 @@ class Timeout:
             await send(message)
 
         try:
-            await asyncio.wait_for(self.app(scope, receive, tracking_send), self.seconds)
+            async with asyncio.timeout(self.seconds):  # no extra task, unlike asyncio.wait_for
+                await self.app(scope, receive, tracking_send)
         except TimeoutError:
             if not started:
                 await send_json(send, 408, error_body("timeout", f"request took longer than {self.seconds:g} seconds"))

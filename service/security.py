@@ -6,14 +6,16 @@ import ipaddress
 import math
 import threading
 import time
-from typing import Annotated
+from functools import lru_cache
 
 from fastapi import Depends, Request
 
+from service.deps import SettingsDep
 from service.errors import Forbidden, RateLimited, Unauthorized
-from service.settings import Settings, get_settings
+from service.settings import Settings
 
 
+@lru_cache(maxsize=4096)
 def is_loopback(host: str | None) -> bool:
     try:
         return host is not None and ipaddress.ip_address(host).is_loopback
@@ -80,11 +82,11 @@ def _limit(request: Request, settings: Settings, identity: str) -> None:
         raise RateLimited(f"rate limit of {settings.rate_limit_per_minute} requests a minute reached", math.ceil(wait))
 
 
-async def require_intake(request: Request, settings: Annotated[Settings, Depends(get_settings)]) -> None:
+async def require_intake(request: Request, settings: SettingsDep) -> None:
     _limit(request, settings, _authorise(request, settings, "intake"))
 
 
-async def require_admin(request: Request, settings: Annotated[Settings, Depends(get_settings)]) -> None:
+async def require_admin(request: Request, settings: SettingsDep) -> None:
     _authorise(request, settings, "admin")
 
 
