@@ -66,3 +66,12 @@ def test_naive_bayes_is_refused_so_the_pipeline_is_used() -> None:
     pipeline = fit([Record(**r) for r in RECORDS], ModelSpec(family="cnb"))
     with pytest.raises(ValueError):
         CompiledModel.from_pipeline(pipeline)
+
+
+def test_one_text_at_a_time_gives_the_batch_probabilities(real_pipeline: Pipeline, test_texts: list[str]) -> None:
+    # One row takes a numpy path (no scipy matrix); it must agree with the batch path.
+    compiled = CompiledModel.from_pipeline(real_pipeline)
+    batch = compiled.predict_proba(compiled.transform(test_texts[:60]))
+    for i, text in enumerate(test_texts[:60]):
+        for axis_batch, axis_one in zip(batch, compiled.predict_proba(compiled.transform([text])), strict=True):
+            np.testing.assert_allclose(axis_one[0], axis_batch[i], atol=1e-6)
