@@ -9,8 +9,8 @@ probabilities), with the same floating-point operations in the same order and th
 breaks, so its output is identical. `tests/nlp/test_segment.py` holds it to that on the corpus
 and on random text.
 
-The dictionary becomes one open-addressing hash table over code points (about 20 MB, against
-about 70 MB for jieba's own dict of strings), so the jieba tokenizer can be dropped once built.
+The dictionary becomes one open-addressing hash table over code points (about 25 MB); jieba's
+own dict of 500,000 strings is dropped once it is built, which leaves the service 33 MB smaller.
 """
 
 import re
