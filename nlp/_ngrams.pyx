@@ -46,18 +46,28 @@ cdef tuple _weigh(cnp.int64_t[::1] found, Py_ssize_t n, const float[::1] idf, bi
     return index[:k], value[:k]
 
 
+cdef inline Py_ssize_t _look_up(dict vocabulary, str gram, cnp.int64_t[::1] found, Py_ssize_t n):
+    """Appends gram's vocabulary index to found[:n] if it has one; returns the new length."""
+    cdef object j = vocabulary.get(gram)
+    if j is None:
+        return n
+    found[n] = j
+    return n + 1
+
+
+cdef cnp.int64_t[::1] _buffer(Py_ssize_t units, int low, int high):
+    """Room for every n-gram of `units` characters or tokens, n in low..high."""
+    return np.empty(max(units, 1) * (high - low + 1), np.int64)
+
+
 def char_features(str text, int low, int high, dict vocabulary, const float[::1] idf, bint sublinear,
                   Py_ssize_t offset):
     """The `analyzer="char"` n-grams of an already lowercased, space-folded text."""
     cdef Py_ssize_t length = len(text), n, i, found_n = 0
-    cdef cnp.int64_t[::1] found = np.empty(max(length, 1) * (high - low + 1), np.int64)
-    cdef object j
+    cdef cnp.int64_t[::1] found = _buffer(length, low, high)
     for n in range(low, high + 1):
         for i in range(length - n + 1):
-            j = vocabulary.get(text[i:i + n])
-            if j is not None:
-                found[found_n] = j
-                found_n += 1
+            found_n = _look_up(vocabulary, text[i:i + n], found, found_n)
     return _weigh(found, found_n, idf, sublinear, offset)
 
 
@@ -65,13 +75,8 @@ def word_features(list tokens, int low, int high, dict vocabulary, const float[:
                   Py_ssize_t offset):
     """The word n-grams (joined by a space, as scikit-learn joins them) of a token list."""
     cdef Py_ssize_t length = len(tokens), n, i, found_n = 0
-    cdef cnp.int64_t[::1] found = np.empty(max(length, 1) * (high - low + 1), np.int64)
-    cdef object j
+    cdef cnp.int64_t[::1] found = _buffer(length, low, high)
     for n in range(low, high + 1):
         for i in range(length - n + 1):
-            gram = tokens[i] if n == 1 else " ".join(tokens[i:i + n])
-            j = vocabulary.get(gram)
-            if j is not None:
-                found[found_n] = j
-                found_n += 1
+            found_n = _look_up(vocabulary, tokens[i] if n == 1 else " ".join(tokens[i:i + n]), found, found_n)
     return _weigh(found, found_n, idf, sublinear, offset)

@@ -40,6 +40,9 @@ PREV[2][0], PREV[2][1] = B, M
 PREV[3][0], PREV[3][1] = E, S
 
 
+cdef uint64_t FNV_OFFSET = 14695981039346656037ULL  # FNV-1a over code points
+
+
 cdef inline uint64_t _mix(uint64_t h, Py_UCS4 ch) nogil:
     return (h ^ <uint64_t>ch) * <uint64_t>1099511628211ULL
 
@@ -123,7 +126,7 @@ cdef class Segmenter:
         memset(self.slots, 0xFF, capacity * sizeof(int32_t))
         n_chars = 0
         for word, count in freq.items():
-            h = 14695981039346656037ULL
+            h = FNV_OFFSET
             self.entry_offset[i] = n_chars
             for ch in word:
                 self.chars[n_chars] = ch
@@ -164,7 +167,7 @@ cdef class Segmenter:
             slot = (slot + 1) & self.mask
 
     cdef int64_t _lookup(self, const Py_UCS4* s, Py_ssize_t n) nogil:
-        cdef uint64_t h = 14695981039346656037ULL
+        cdef uint64_t h = FNV_OFFSET
         cdef Py_ssize_t i
         if n > 255:
             return -1
@@ -177,12 +180,9 @@ cdef class Segmenter:
         cdef list words = []
         cdef str block
         cdef Py_UCS4 ch
-        for block in _RE_HAN.split(text):
-            if not block:
-                continue
-            ch = block[0]
-            if ch == u"+" or ch == u"#" or ch == u"&" or ch == u"." or ch == u"_" or ch == u"%" or ch == u"-" \
-                    or (ch < 128 and Py_UNICODE_ISALNUM(ch)) or _is_han(ch):
+        # split() with one capturing group alternates: text outside jieba's pattern, then a match.
+        for k, block in enumerate(_RE_HAN.split(text)):
+            if k % 2:
                 self._cut_block(block, words)
             else:  # outside the pattern jieba yields every character (and whitespace runs) alone
                 for ch in block:
@@ -217,7 +217,7 @@ cdef class Segmenter:
                 # get_DAG: every i with FREQ[s[k:i+1]] > 0, extending while the prefix is known.
                 for k in range(n):
                     count = 0
-                    h = 14695981039346656037ULL
+                    h = FNV_OFFSET
                     i = k
                     while i < n:
                         h = _mix(h, s[i])

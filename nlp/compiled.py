@@ -39,7 +39,6 @@ class _Block:
     """One TF-IDF vectorizer's share of the feature vector."""
 
     name: str
-    words: bool
     low: int
     high: int
     lowercase: bool
@@ -70,7 +69,6 @@ def _block(name: str, vectorizer: TfidfVectorizer, offset: int) -> _Block:
     idf = np.ascontiguousarray(vectorizer.idf_, dtype=np.float32)
     return _Block(
         name=name,
-        words=words,
         low=low,
         high=high,
         lowercase=bool(vectorizer.lowercase),
