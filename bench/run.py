@@ -16,6 +16,7 @@ BENCHES = [
     ("in-process", ["bench.inprocess"]),
     ("cold start", ["bench.coldstart"]),
     ("HTTP", ["bench.http"]),
+    ("HTTP budget inside the app", ["bench.overhead"]),
     ("load", ["bench.load"]),
     ("training", ["bench.training_time"]),
 ]
