@@ -21,9 +21,8 @@ from scipy.special import expit
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline
 
-from nlp.cues import Cue
-from nlp.facts import facts
-from nlp.features import CueCounter, signal_names
+from nlp.cues import Cue, detect
+from nlp.features import CueCounter
 
 try:
     from nlp._ngrams import char_features, word_features
@@ -258,8 +257,7 @@ class CompiledModel:
         indptr = [0]
         for i, text in enumerate(texts):
             row = [block.features(text) for block in self.blocks]
-            names = signal_names(text) if cues is None else [c.signal for c in cues[i]] + facts(text)
-            signal_counts = Counter(self.cue_index[s] for s in names if s in self.cue_index)
+            signal_counts = Counter(self.cue_index[c.signal] for c in (detect(text) if cues is None else cues[i]))
             if signal_counts:
                 idx = np.fromiter((self.cue_offset + j for j in signal_counts), np.int64, len(signal_counts))
                 row.append((idx, np.fromiter(signal_counts.values(), np.float32, len(signal_counts))))

@@ -2,8 +2,12 @@
 gathering, dependants left without care, physical hazards.
 
 The phrase lists are data (`resources/cues/<signal>.txt`, one regular expression a line); this
-module only applies them. A cue found in a clause that also names the past (去年, 上个月 …) or
-right after a denial (没有, 不会 …) is not danger now and is not reported.
+module only applies them. A cue is not danger now, and is not reported, when it is history or
+denied (labels.md: violence weeks ago is history):
+- its clause names the past (去年, 上个月 …);
+- an earlier clause of its sentence names the past and nothing between says now (今天, 刚才 …);
+- later in its sentence the injury is said to have healed (已痊愈, 伤好了 …);
+- it comes right after a denial (没有, 不会 …).
 """
 
 import re
@@ -14,6 +18,7 @@ from nlp.resources import resource
 
 CUE_DIR = resource("cues")
 _CLAUSE_END = re.compile(r"[。！？!?;；，,\n]")
+_SENTENCE_END = re.compile(r"[。！？!?;；\n]")
 _NEGATION_WINDOW = 3
 
 
@@ -46,14 +51,26 @@ def signals() -> tuple[str, ...]:
     return tuple(_signals())
 
 
-def _clause_around(text: str, start: int, end: int) -> str:
-    left = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
-    right_match = _CLAUSE_END.search(text, end)
-    return text[left : right_match.start() if right_match else len(text)]
+def _span_around(ends: re.Pattern[str], text: str, start: int, end: int) -> tuple[int, int]:
+    left = max((m.end() for m in ends.finditer(text, 0, start)), default=0)
+    right_match = ends.search(text, end)
+    return left, right_match.start() if right_match else len(text)
+
+
+def _past_earlier_in_sentence(text: str, sentence_start: int, cue_start: int) -> bool:
+    before = text[sentence_start:cue_start]
+    past = [m.end() for m in _guard("past").finditer(before)]
+    return bool(past) and not _guard("present").search(before, past[-1])
 
 
 def _guarded(text: str, start: int, end: int) -> bool:
-    if _guard("past").search(_clause_around(text, start, end)):
+    clause_start, clause_end = _span_around(_CLAUSE_END, text, start, end)
+    if _guard("past").search(text, clause_start, clause_end):
+        return True
+    sentence_start, sentence_end = _span_around(_SENTENCE_END, text, start, end)
+    if _past_earlier_in_sentence(text, sentence_start, start):
+        return True
+    if _guard("healed").search(text, end, sentence_end):  # "骨折，后来好了"; not "刚出院，他又拿刀"
         return True
     return bool(_guard("negation").search(text[max(0, start - _NEGATION_WINDOW) : start]))
 

@@ -15,7 +15,6 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 
 from nlp.cues import detect, signals
-from nlp.facts import FACTS, facts
 from nlp.normalize import normalize
 from nlp.tokenize import tokenize
 
@@ -36,23 +35,16 @@ class TextNormalizer(TransformerMixin, BaseEstimator):
         return tags
 
 
-def signal_names(text: str) -> list[str]:
-    """One name per danger cue found (by its signal), then the facts: what the cue block counts."""
-    return [c.signal for c in detect(text)] + facts(text)
-
-
 class CueCounter(TransformerMixin, BaseEstimator):
-    """Counts danger cues by signal, and flags facts such as many people affected, so the
-    urgency model can weigh them beside the n-grams."""
+    """Counts danger cues by signal, so the urgency model can weigh them beside the n-grams."""
 
     def fit(self, X: Iterable[str], y: object = None) -> "CueCounter":
-        self.signals_ = signals() + FACTS
+        self.signals_ = signals()
         return self
 
     def transform(self, X: Iterable[str]) -> sp.csr_matrix:
-        # A model fitted before a fact existed has no column for it and ignores it.
         index = {s: i for i, s in enumerate(self.signals_)}
-        rows = [[index[name] for name in signal_names(text) if name in index] for text in X]
+        rows = [[index[c.signal] for c in detect(text)] for text in X]
         data = np.ones(sum(len(r) for r in rows), dtype=np.float64)
         indices = np.fromiter((i for r in rows for i in r), dtype=np.int32, count=len(data))
         indptr = np.cumsum([0] + [len(r) for r in rows])

@@ -64,3 +64,27 @@ def test_cues_are_listed_in_text_order_once_each() -> None:
     cues = detect(normalize("他拿着刀说要杀了你，拿着刀追出来"))
     assert [c.signal for c in cues][:2] == ["weapon", "threat"]
     assert len({c.phrase for c in cues}) == len(cues)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "前年在工地上从架子上摔下来，手腕骨折，休养半年后已经干活了",  # past named earlier in the sentence
+        "去年十月我妈下楼被他家自行车绊倒，手腕骨折，打了一个月石膏",
+        "吵架时他把我推倒，胳膊骨折，现在早就好了",  # healed later in the sentence
+    ],
+)
+def test_harm_told_as_history_is_not_danger_now(text: str) -> None:
+    assert found(text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "去年他就跟我们吵过，今天拿着刀堵在门口",  # now again, after the past
+        "我妈刚出院，他又拿着刀来了",  # healed before the cue says nothing about it
+        "前年的事不说了。他刚才把我打得头破血流",  # another sentence
+    ],
+)
+def test_danger_now_after_history_still_counts(text: str) -> None:
+    assert found(text) != {}
