@@ -4,13 +4,17 @@ looked up in the vocabulary, counted, weighted (sublinear tf times idf) and l2-n
 
 scikit-learn's analyzers build every n-gram as a Python string in a list and count them in a
 dict; in an 80-character text that is about 300 strings and most of the prediction's time. Here
-each n-gram string is made and looked up in C and only the vocabulary indices are kept.
+word n-grams are made and looked up in C and only the vocabulary indices are kept; character
+n-grams of up to three code points are not made as strings at all: each is packed into one
+64-bit key (21 bits a code point, exact, so no collisions to check) and found in an
+open-addressing table built once from the vocabulary (`char_table`).
 """
 
 import numpy as np
 
 cimport numpy as cnp
 from libc.math cimport log, sqrt
+from libc.stdint cimport int64_t, uint64_t
 from libc.stdlib cimport qsort
 
 cnp.import_array()
@@ -60,14 +64,73 @@ cdef cnp.int64_t[::1] _buffer(Py_ssize_t units, int low, int high):
     return np.empty(max(units, 1) * (high - low + 1), np.int64)
 
 
-def char_features(str text, int low, int high, dict vocabulary, const float[::1] idf, bint sublinear,
-                  Py_ssize_t offset):
-    """The `analyzer="char"` n-grams of an already lowercased, space-folded text."""
-    cdef Py_ssize_t length = len(text), n, i, found_n = 0
+cdef enum:
+    CODE_POINT_BITS = 21  # every code point is below 2**21
+    MAX_PACKED = 3  # code points per key: 3 * 21 bits fit in 64
+
+
+cdef inline uint64_t _spread(uint64_t key) noexcept nogil:
+    return key * 0x9E3779B97F4A7C15ULL  # Fibonacci hashing: the high bits pick the slot
+
+
+def char_table(dict vocabulary):
+    """(keys, values, shift) of an open-addressing table from packed n-gram to vocabulary index.
+
+    Key 0 marks an empty slot; a term holds no NUL (normalisation drops control characters), so
+    a packed term is never 0. Raises ValueError for terms longer than three code points.
+    """
+    cdef Py_ssize_t size = 2, bits = 1
+    while size < 2 * len(vocabulary):
+        size <<= 1
+        bits += 1
+    cdef cnp.ndarray[cnp.uint64_t, ndim=1] keys = np.zeros(size, np.uint64)
+    cdef cnp.ndarray[cnp.int64_t, ndim=1] values = np.full(size, -1, np.int64)
+    cdef uint64_t key, mask = size - 1
+    cdef int shift = 64 - bits
+    cdef Py_ssize_t slot, m
+    cdef str term
+    for term, j in vocabulary.items():
+        if not 0 < len(term) <= MAX_PACKED or "\0" in term:
+            raise ValueError(f"character n-gram {term!r} cannot be packed")
+        key = 0
+        for m in range(len(term)):
+            key |= (<uint64_t>ord(term[m])) << (CODE_POINT_BITS * m)
+        slot = <Py_ssize_t>(_spread(key) >> shift)
+        while keys[slot] != 0:
+            slot = (slot + 1) & mask
+        keys[slot] = key
+        values[slot] = j
+    return keys, values, shift
+
+
+def char_features(str text, int low, int high, const uint64_t[::1] keys, const int64_t[::1] values, int shift,
+                  const float[::1] idf, bint sublinear, Py_ssize_t offset):
+    """The `analyzer="char"` n-grams (n <= 3) of an already lowercased, space-folded text."""
+    cdef Py_ssize_t length = len(text), n, i, m, slot, found_n = 0
+    cdef Py_ssize_t mask = keys.shape[0] - 1
     cdef cnp.int64_t[::1] found = _buffer(length, low, high)
+    cdef uint64_t key
+    cdef Py_UCS4 ch
+    cdef bint nul
+    if high > MAX_PACKED:
+        raise ValueError("character n-grams longer than three code points are not packed")
     for n in range(low, high + 1):
         for i in range(length - n + 1):
-            found_n = _look_up(vocabulary, text[i:i + n], found, found_n)
+            key = 0
+            nul = False
+            for m in range(n):
+                ch = text[i + m]
+                nul = nul or ch == 0
+                key |= (<uint64_t>ch) << (CODE_POINT_BITS * m)
+            if nul:  # "a\0" would pack like "a"; no term holds a NUL
+                continue
+            slot = <Py_ssize_t>(_spread(key) >> shift)
+            while keys[slot] != 0:
+                if keys[slot] == key:
+                    found[found_n] = values[slot]
+                    found_n += 1
+                    break
+                slot = (slot + 1) & mask
     return _weigh(found, found_n, idf, sublinear, offset)
 
 

@@ -25,7 +25,7 @@ from nlp.cues import Cue, detect
 from nlp.features import CueCounter
 
 try:
-    from nlp._ngrams import char_features, word_features
+    from nlp._ngrams import char_features, char_table, word_features
 
     BUILT = True
 except ImportError:  # never built: Triage predicts through the pipeline itself
@@ -47,15 +47,17 @@ class _Block:
     idf: np.ndarray
     offset: int
     sublinear: bool
+    table: tuple[np.ndarray, np.ndarray, int] | None  # character blocks: packed n-gram -> index
 
     def features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Feature indices (offset into the union) and l2-normalised tf-idf weights of one text."""
-        if self.tokenizer is not None:
+        if self.table is None:
+            assert self.tokenizer is not None
             return word_features(
                 self.tokenizer(text), self.low, self.high, self.vocabulary, self.idf, self.sublinear, self.offset
             )
         text = _WHITE_SPACES.sub(" ", text.lower() if self.lowercase else text)
-        return char_features(text, self.low, self.high, self.vocabulary, self.idf, self.sublinear, self.offset)
+        return char_features(text, self.low, self.high, *self.table, self.idf, self.sublinear, self.offset)
 
 
 def _block(name: str, vectorizer: TfidfVectorizer, offset: int) -> _Block:
@@ -77,6 +79,7 @@ def _block(name: str, vectorizer: TfidfVectorizer, offset: int) -> _Block:
         idf=idf,
         offset=offset,
         sublinear=bool(vectorizer.sublinear_tf),
+        table=None if words else char_table(vectorizer.vocabulary_),  # ValueError beyond 3-grams
     )
 
 

@@ -47,6 +47,16 @@ def test_same_feature_matrix_as_the_pipeline(real_pipeline: Pipeline, test_texts
     np.testing.assert_allclose(fast, reference, atol=1e-6)
 
 
+def test_packed_character_grams_match_the_vectorizer_on_unusual_text(real_pipeline: Pipeline) -> None:
+    # Astral code points (emoji, 𝄞) use all 21 bits of a packed code point; a NUL, which
+    # normalisation removes but a caller could still pass, must not pack like a shorter gram.
+    texts = ["楼上😡😡天天吵", "𝄞卡拉OK𝄞", "a\0b", "工资\0", "欠薪\0\0欠薪", " ", "ＡＢＣ全角"]
+    compiled = CompiledModel.from_pipeline(real_pipeline)
+    fast = compiled.transform(texts).tocsr().toarray()
+    reference = real_pipeline.named_steps["features"].transform(texts).toarray()
+    np.testing.assert_allclose(fast, reference, atol=1e-6)
+
+
 def test_sigmoid_calibration_is_compiled_too(corpus_dir: Path) -> None:
     from tests.corpus import RECORDS
     from training.dataset import Record
