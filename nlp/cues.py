@@ -4,10 +4,14 @@ gathering, dependants left without care, physical hazards.
 The phrase lists are data (`resources/cues/<signal>.txt`, one regular expression a line); this
 module only applies them. A cue is not danger now, and is not reported, when it is history or
 denied (labels.md: violence weeks ago is history):
-- its clause names the past (去年, 上个月 …);
-- an earlier clause of its sentence names the past and nothing between says now (今天, 刚才 …);
-- later in its sentence the injury is said to have healed (已痊愈, 伤好了 …);
+- its clause names the past (去年, 上个月 …) and nothing between that word and the end of the
+  cue says now (今天, 刚才, 又, 正在 …);
+- for events that end (violence, groups gathering) also when the clause before, in the same
+  sentence, names the past with nothing saying now up to the cue; and, for violence, when the
+  injury is said to have healed (已痊愈, 伤好了 …, not 无法恢复) in its clause or the next;
 - it comes right after a denial (没有, 不会 …).
+Weapons, threats, self-harm, confinement, neglect and hazards are present by nature: only their
+own clause can put them in the past.
 """
 
 import re
@@ -18,8 +22,11 @@ from nlp.resources import resource
 
 CUE_DIR = resource("cues")
 _SENTENCE_END = "。！？!?;；\n"
-_CLAUSE_END = _SENTENCE_END + "，,"
+_CLAUSE_END = _SENTENCE_END + "，,:"  # normalisation turns "：" into ":"; form fields end there
 _NEGATION_WINDOW = 3
+_EVENTS = frozenset({"violence", "gathering"})  # signals that happen and end, so can be history
+_INJURY = "violence"
+_NOT_HEALED = re.compile(r"(?:无法|没法|很难|难以|不能|不可能|还没|没有|没|未)$")
 
 
 @dataclass(frozen=True)
@@ -59,21 +66,36 @@ def _span_around(ends: str, text: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
-def _past_earlier_in_sentence(text: str, sentence_start: int, cue_start: int) -> bool:
-    before = text[sentence_start:cue_start]
-    past = [m.end() for m in _guard("past").finditer(before)]
-    return bool(past) and not _guard("present").search(before, past[-1])
+def _in_past(text: str, left: int, cue_start: int, cue_end: int) -> bool:
+    """True if text[left:cue_start] names the past and nothing from there to the cue's end says
+    now; a present word inside the cue itself counts ("上个月吵过 正在打架")."""
+    past = [m.end() for m in _guard("past").finditer(text, left, cue_start)]
+    return bool(past) and not _guard("present").search(text, past[-1], cue_end)
 
 
-def _guarded(text: str, start: int, end: int) -> bool:
+def _healed_after(text: str, end: int, until: int) -> bool:
+    for m in _guard("healed").finditer(text, end, until):
+        if not _NOT_HEALED.search(text, max(end, m.start() - _NEGATION_WINDOW), m.start()):
+            return True
+    return False
+
+
+def _guarded(text: str, signal: str, start: int, end: int) -> bool:
     clause_start, clause_end = _span_around(_CLAUSE_END, text, start, end)
-    if _guard("past").search(text, clause_start, clause_end):
+    if _guard("past").search(text, start, clause_end):  # "砍伤我是去年的事"
         return True
-    sentence_start, sentence_end = _span_around(_SENTENCE_END, text, start, end)
-    if _past_earlier_in_sentence(text, sentence_start, start):
+    if _in_past(text, clause_start, start, end):
         return True
-    if _guard("healed").search(text, end, sentence_end):  # "骨折，后来好了"; not "刚出院，他又拿刀"
-        return True
+    if signal in _EVENTS and clause_start > 0 and text[clause_start - 1] not in _SENTENCE_END:
+        previous_start, _ = _span_around(_CLAUSE_END, text, clause_start - 1, clause_start - 1)
+        if _in_past(text, previous_start, start, end):
+            return True
+    if signal == _INJURY:
+        next_end = (
+            _span_around(_CLAUSE_END, text, clause_end + 1, clause_end + 1)[1] if clause_end < len(text) else clause_end
+        )
+        if _healed_after(text, end, next_end):
+            return True
     return bool(_guard("negation").search(text[max(0, start - _NEGATION_WINDOW) : start]))
 
 
@@ -84,7 +106,7 @@ def detect(text: str) -> list[Cue]:
     for signal, pattern in _signals().items():
         for match in pattern.finditer(text):
             phrase = match.group(0)
-            if phrase in seen or _guarded(text, match.start(), match.end()):
+            if phrase in seen or _guarded(text, signal, match.start(), match.end()):
                 continue
             seen.add(phrase)
             found.append((match.start(), Cue(phrase=phrase, signal=signal)))

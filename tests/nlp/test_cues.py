@@ -84,6 +84,13 @@ def test_harm_told_as_history_is_not_danger_now(text: str) -> None:
         "去年他就跟我们吵过，今天拿着刀堵在门口",  # now again, after the past
         "我妈刚出院，他又拿着刀来了",  # healed before the cue says nothing about it
         "前年的事不说了。他刚才把我打得头破血流",  # another sentence
+        "去年在他工地干了半年，工钱一分没给，我去要，他拿着菜刀把我赶了出来",  # weapons are never history by sentence
+        "上次他打了我一巴掌，这次直接拿着刀上门了",
+        "上个月两家就因为地界吵过，正在打架，快来人",  # the present word is inside the cue
+        "去年他就跟我们吵过今天又拿着刀来了",  # no punctuation: the present word still counts
+        "我爸被他们打到昏迷，医生说可能无法恢复了",  # not healed
+        "他说要弄死我全家，现在好了，孩子都不敢上学",  # sarcastic, and threats never heal
+        "他拿着刀在我家门口转悠，我爸刚做完手术出院了",
     ],
 )
 def test_danger_now_after_history_still_counts(text: str) -> None:
