@@ -6,13 +6,14 @@ It explains bench/http.py's ratio: the server and the socket add the same time t
 both apps, so a ratio of 0.6 leaves (1 / 0.6 - 1) × the bare endpoint's whole request time for
 everything the classify route does beyond it.
 
-    .venv/bin/python -m bench.overhead [--requests 5000]
+    .venv/bin/python -m bench.overhead [--requests 2000] [--rounds 5]
 """
 
 import argparse
 import asyncio
 import json
 import os
+import statistics
 import time
 from typing import Any
 
@@ -69,26 +70,33 @@ async def per_request_ms(app: FastAPI, n: int) -> float:
     started = time.perf_counter()
     for _ in range(n):
         await request(app)
-    return round((time.perf_counter() - started) / n * 1000, 4)
+    return (time.perf_counter() - started) / n * 1000
 
 
-async def measure(n: int) -> dict[str, float]:
-    os.environ.setdefault("DT_LOG_LEVEL", "WARNING")
+async def measure(n: int, rounds: int) -> dict[str, float]:
+    """Medians over interleaved rounds, so a burst of other load on the machine hits all three."""
+    os.environ["DT_LOG_LEVEL"] = "WARNING"  # as bench/server.py serves it: no per-request log line
     from bench.bare_app import app as bare
     from service.main import create_app
 
     app = create_app()
+    samples: dict[str, list[float]] = {"bare": [], "stubbed": [], "classify": []}
     async with app.router.lifespan_context(app):
-        bare_ms = await per_request_ms(bare, n)
-        classify_ms = await per_request_ms(app, n)
         triage = app.state.holder.triage
-        fixed: list[Prediction] = triage.predict([BODY["text"]])
-        triage.predict = lambda texts: fixed  # the service's layers alone
-        layers_ms = await per_request_ms(app, n)
+        predict = triage.predict
+        fixed: list[Prediction] = predict([BODY["text"]])
+        for _ in range(rounds):
+            samples["bare"].append(await per_request_ms(bare, n))
+            triage.predict = predict
+            samples["classify"].append(await per_request_ms(app, n))
+            triage.predict = lambda texts: fixed  # the service's layers alone
+            samples["stubbed"].append(await per_request_ms(app, n))
+    bare_ms, layers_ms, classify_ms = (statistics.median(samples[k]) for k in ("bare", "stubbed", "classify"))
     return {
-        "bare_ms": bare_ms,
-        "classify_prediction_stubbed_ms": layers_ms,
-        "classify_ms": classify_ms,
+        "rounds": rounds,
+        "bare_ms": round(bare_ms, 4),
+        "classify_prediction_stubbed_ms": round(layers_ms, 4),
+        "classify_ms": round(classify_ms, 4),
         "service_layers_beyond_bare_ms": round(layers_ms - bare_ms, 4),
         "prediction_ms": round(classify_ms - layers_ms, 4),
     }
@@ -96,9 +104,10 @@ async def measure(n: int) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=5000)
+    parser.add_argument("--requests", type=int, default=2000, help="requests per case and round")
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    print(json.dumps(asyncio.run(measure(args.requests)), indent=2))
+    print(json.dumps(asyncio.run(measure(args.requests, args.rounds)), indent=2))
 
 
 if __name__ == "__main__":

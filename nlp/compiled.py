@@ -67,6 +67,8 @@ def _block(name: str, vectorizer: TfidfVectorizer, offset: int) -> _Block:
     words = vectorizer.analyzer == "word" and vectorizer.tokenizer is not None and not vectorizer.lowercase
     if vectorizer.analyzer != "char" and not words:
         raise ValueError(f"analyzer {vectorizer.analyzer!r} is not compiled")
+    if not words and high > 3:
+        raise ValueError("character n-grams longer than three code points are not packed")
     # The vectorizer's own vocabulary dict, shared rather than copied: it is the largest part.
     idf = np.ascontiguousarray(vectorizer.idf_, dtype=np.float32)
     return _Block(
@@ -79,7 +81,7 @@ def _block(name: str, vectorizer: TfidfVectorizer, offset: int) -> _Block:
         idf=idf,
         offset=offset,
         sublinear=bool(vectorizer.sublinear_tf),
-        table=None if words else char_table(vectorizer.vocabulary_),  # ValueError beyond 3-grams
+        table=None if words else char_table(vectorizer.vocabulary_),
     )
 
 

@@ -85,3 +85,14 @@ def test_one_text_at_a_time_gives_the_batch_probabilities(real_pipeline: Pipelin
     for i, text in enumerate(test_texts[:60]):
         for axis_batch, axis_one in zip(batch, compiled.predict_proba(compiled.transform([text])), strict=True):
             np.testing.assert_allclose(axis_one[0], axis_batch[i], atol=1e-6)
+
+
+def test_character_grams_longer_than_three_are_refused_so_the_pipeline_is_used() -> None:
+    from tests.corpus import RECORDS
+    from training.dataset import Record
+
+    records = [Record(**r) for r in RECORDS]
+    pipeline = fit(records)
+    pipeline.named_steps["features"].set_params(chars__ngram_range=(1, 4))  # as if fitted so
+    with pytest.raises(ValueError, match="three code points"):
+        CompiledModel.from_pipeline(pipeline)
