@@ -1,6 +1,6 @@
 """Scores a model on labelled files and chooses the review threshold from the fixed test split."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -86,26 +86,33 @@ def choose_low_guard(
     p_high = np.array([p.urgency.scores.get("high", 0.0) for p in predictions])
     grid = np.round(np.arange(0.01, 1.01, 0.01), 2)
 
-    def costs(rows: np.ndarray) -> np.ndarray:
+    def tally(rows: np.ndarray) -> Callable[[float], tuple[int, int]]:
+        """For a guard: high cases called low, and all errors, once `predictor.guard_low` applies."""
         t, lab, ph = truth[rows], labels[rows], p_high[rows]
-        out = []
-        for guard in grid:
-            guarded = np.where((lab == "low") & (ph >= guard), "medium", lab)
-            out.append(cost * int(((t == "high") & (guarded == "low")).sum()) + int((guarded != t).sum()))
-        return np.array(out, dtype=float)
 
-    full = costs(np.arange(len(records)))
+        def at(guard: float) -> tuple[int, int]:
+            guarded = np.where((lab == "low") & (ph >= guard), "medium", lab)
+            return int(((t == "high") & (guarded == "low")).sum()), int((guarded != t).sum())
+
+        return at
+
+    def costs(rows: np.ndarray) -> np.ndarray:
+        at = tally(rows)
+        return np.array([cost * high_low + errors for high_low, errors in map(at, grid)], dtype=float)
+
+    everything = np.arange(len(records))
+    full = costs(everything)
     best = int(full.argmin())
     rng = np.random.default_rng(seed)
     spread = np.array([costs(rng.integers(0, len(records), len(records)))[best] for _ in range(bootstraps)])
     within = np.flatnonzero(full <= full[best] + spread.std())
     chosen = int(within.max())
-    guarded = np.where((labels == "low") & (p_high >= grid[chosen]), "medium", labels)
+    high_called_low, errors = tally(everything)(grid[chosen])
     return {
         "threshold": float(grid[chosen]),
         "minimum_at": float(grid[best]),
         "cost": float(full[chosen]),
         "cost_standard_error": float(spread.std()),
-        "high_called_low": int(((truth == "high") & (guarded == "low")).sum()),
-        "errors": int((guarded != truth).sum()),
+        "high_called_low": high_called_low,
+        "errors": errors,
     }
