@@ -1,8 +1,8 @@
 """serve, classify: the model at work."""
 
 import json
+import os
 import signal
-import sys
 from dataclasses import asdict
 from typing import Annotated
 
@@ -18,18 +18,16 @@ app = typer.Typer()
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address [DT_HOST].")] = None,
     port: Annotated[int | None, typer.Option(help="Port [DT_PORT].")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes on the one port [DT_WORKERS].")] = None,
 ) -> None:
     """Start the HTTP service; exits 1 with one line if there is no loadable model."""
-    # A serving replica needs no pandas, but scikit-learn imports it whenever it is installed
-    # (about 50 MB resident). Mark it absent before scikit-learn loads; scikit-learn treats
-    # pandas as optional, and nothing on the serving path uses it.
-    sys.modules.setdefault("pandas", None)  # type: ignore[arg-type]
     import uvicorn
 
-    from service import logs
+    from service import logs, store
     from service.main import create_app
     from service.settings import get_settings
-    from service.state import ModelHolder
+    from service.state import ModelHolder, release_memory
+    from service.workers import Supervisor, bind
 
     settings = get_settings()
     logs.configure(settings.log_level)
@@ -42,13 +40,36 @@ def serve(
     # then re-raises the signal to the handler that was there before it: make that one a no-op so
     # the process ends with exit code 0, not killed by the signal.
     signal.signal(signal.SIGTERM, lambda *_: None)
-    uvicorn.run(
-        create_app(settings, holder),
+    app = create_app(settings, holder)
+    config = uvicorn.Config(
+        app,
         host=host or settings.host,
         port=port or settings.port,
         access_log=False,  # the app writes its own JSON access log, without texts
         timeout_graceful_shutdown=30,
     )
+    count = workers or settings.workers
+    if count == 1:
+        uvicorn.Server(config).run()
+        return
+    try:
+        sock = bind(config.host, config.port)
+    except OSError as exc:
+        fail(f"cannot listen on {config.host}:{config.port}: {exc}")
+    store.make_engine(settings.database_url).dispose()  # tables made once, not raced by the workers
+
+    def serve_one() -> int:
+        app.state.supervisor = os.getppid()
+        server = uvicorn.Server(config)
+        server.run(sockets=[sock])
+        return 0 if server.started else 3
+
+    def let_go() -> None:  # the workers hold the model now; a worker forked later loads its own
+        holder.triage = None
+        holder.loaded = None
+        release_memory()
+
+    raise typer.Exit(code=Supervisor(serve_one, count, let_go).run())
 
 
 @app.command()

@@ -7,6 +7,23 @@ same fitted parameters are read once: vocabularies and IDF weights of both vecto
 counter, and per axis the linear weights of every calibration fold stacked into one matrix with
 their isotonic or sigmoid calibrators. A prediction is then dictionary lookups, one sparse
 product and a few interpolations. `tests/nlp/test_compiled.py` checks it against the pipeline.
+
+A pipeline it cannot reproduce exactly raises `CompileError` (never a silent approximation), and
+`nlp.predictor.Triage` then predicts through the pipeline itself and logs why, once.
+
+scikit-learn internals relied on (checked on the versions in `nlp.internals.CHECKED`; another is
+refused before any of them is read):
+- `Pipeline.named_steps` "features" (a `FeatureUnion`, its `transformer_list` stacked left to
+  right) and "classify" (a `MultiOutputClassifier`, its `estimators_` one per label axis);
+- `TfidfVectorizer`: `vocabulary_`, `idf_`, `norm`, `use_idf`, `stop_words`, `ngram_range`,
+  `analyzer`, `tokenizer`, `lowercase`, `sublinear_tf`; the char analyzer folding runs of white
+  space to one space (`_white_spaces`) before cutting n-grams, and tf-idf as
+  (1 + log tf if sublinear) x idf, l2-normalised;
+- `CalibratedClassifierCV.calibrated_classifiers_`, each with `.estimator` (`coef_`,
+  `intercept_`, `classes_`) and `.calibrators` (one per class); a fold's probabilities divided by
+  their sum (uniform where it is 0), the folds averaged, and values just above 1 clipped;
+- `IsotonicRegression` (`X_thresholds_`, `y_thresholds_`, `X_min_`, `X_max_`, out_of_bounds
+  "clip", linear interpolation) and `_SigmoidCalibration` (`a_`, `b_`: expit(-(a t + b))).
 """
 
 import re
@@ -21,6 +38,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline
 
 from nlp.features import ReadingCounts
+from nlp.internals import FastPathRefused, require_checked
 from nlp.reading import Reading, read
 
 try:
@@ -31,6 +49,10 @@ except ImportError:  # never built: Triage predicts through the pipeline itself
     BUILT = False
 
 _WHITE_SPACES = re.compile(r"\s\s+")  # the run scikit-learn's char analyzer folds to one space
+
+
+class CompileError(FastPathRefused):
+    """This pipeline (or this scikit-learn) is not one the compiled path reproduces; says why."""
 
 
 @dataclass(frozen=True)
@@ -61,13 +83,13 @@ class _Block:
 
 def _block(name: str, vectorizer: TfidfVectorizer, offset: int) -> _Block:
     if vectorizer.norm != "l2" or not vectorizer.use_idf or vectorizer.stop_words is not None:
-        raise ValueError("only l2-normalised TF-IDF without stop words is compiled")
+        raise CompileError("only l2-normalised TF-IDF without stop words is compiled")
     low, high = vectorizer.ngram_range
     words = vectorizer.analyzer == "word" and vectorizer.tokenizer is not None and not vectorizer.lowercase
     if vectorizer.analyzer != "char" and not words:
-        raise ValueError(f"analyzer {vectorizer.analyzer!r} is not compiled")
+        raise CompileError(f"analyzer {vectorizer.analyzer!r} is not compiled")
     if not words and high > 3:
-        raise ValueError("character n-grams longer than three code points are not packed")
+        raise CompileError("character n-grams longer than three code points are not packed")
     # The vectorizer's own vocabulary dict, shared rather than copied: it is the largest part.
     idf = np.ascontiguousarray(vectorizer.idf_, dtype=np.float32)
     return _Block(
@@ -135,7 +157,7 @@ class _Calibration:
             empty = np.empty(0)
             return cls(empty, empty, empty, empty, empty, a, b)
         if not all(hasattr(c, "X_thresholds_") for c in calibrators):  # IsotonicRegression, out_of_bounds="clip"
-            raise ValueError("only isotonic or sigmoid calibration is compiled")
+            raise CompileError("only isotonic or sigmoid calibration is compiled")
         lo = np.array([c.X_min_ for c in calibrators], dtype=np.float64)
         hi = np.array([c.X_max_ for c in calibrators], dtype=np.float64)
         stretch = float(np.max(hi - lo)) + 2.0
@@ -173,14 +195,14 @@ class _Axis:
 def _axis(calibrated: Any) -> _Axis:
     classes = np.asarray(calibrated.classes_)
     if len(classes) < 3:
-        raise ValueError("binary axes are not compiled")
+        raise CompileError("binary axes are not compiled")
     columns: list[np.ndarray] = []
     intercepts: list[np.ndarray] = []
     calibrators: list[Any] = []
     for fold in calibrated.calibrated_classifiers_:
         estimator = fold.estimator
         if not hasattr(estimator, "coef_") or list(estimator.classes_) != list(classes):
-            raise ValueError(f"{type(estimator).__name__} is not a linear model over all classes")
+            raise CompileError(f"{type(estimator).__name__} is not a linear model over all classes")
         columns.append(np.asarray(estimator.coef_, dtype=np.float64).T)
         intercepts.append(np.asarray(estimator.intercept_, dtype=np.float64))
         calibrators.extend(fold.calibrators)
@@ -246,10 +268,20 @@ class CompiledModel:
 
     @classmethod
     def from_pipeline(cls, pipeline: Pipeline) -> "CompiledModel":
-        """Raises ValueError for a pipeline it cannot reproduce exactly (e.g. naive Bayes), or when
-        the compiled n-gram module was never built."""
+        """Raises CompileError for a pipeline it cannot reproduce exactly (e.g. naive Bayes), an
+        unchecked scikit-learn, or when the compiled n-gram module was never built."""
+        import sklearn
+
+        require_checked("scikit-learn", sklearn.__version__, "nlp.compiled")
         if not BUILT:
-            raise ValueError("nlp._ngrams is not built (pip install -e .)")
+            raise CompileError("nlp._ngrams is not built (pip install -e .)")
+        try:
+            return cls._compile(pipeline)
+        except (AttributeError, KeyError, TypeError) as exc:  # a fitted attribute missing or of another shape
+            raise CompileError(f"the pipeline lacks what the compiler reads ({type(exc).__name__}: {exc})") from None
+
+    @classmethod
+    def _compile(cls, pipeline: Pipeline) -> "CompiledModel":
         union = pipeline.named_steps["features"]
         blocks: list[_Block] = []
         counts: list[_Counts] = []
@@ -262,7 +294,7 @@ class CompiledModel:
                 counts.append(_Counts(name, transformer, offset))
                 offset += len(transformer.names_)
             else:
-                raise ValueError(f"feature block {type(transformer).__name__} is not compiled")
+                raise CompileError(f"feature block {type(transformer).__name__} is not compiled")
         axes = [_axis(est) for est in pipeline.named_steps["classify"].estimators_]
         return cls(blocks, counts, offset, axes)
 

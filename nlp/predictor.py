@@ -8,16 +8,17 @@ same in the report and in production. Their thresholds come from the model's man
 cross-validation when it was trained (`training.decisions`).
 """
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from sklearn.pipeline import Pipeline
 
 from nlp import stacking
 from nlp.clauses import pieces
-from nlp.compiled import CompiledModel
+from nlp.compiled import CompiledModel, CompileError
 from nlp.cues import Cue
 from nlp.factors import RAISING, Factor
 from nlp.labels import AXES
@@ -25,6 +26,7 @@ from nlp.normalize import han_count, normalize
 from nlp.reading import Reading, read
 from nlp.stacking import UrgencyStacker
 
+log = logging.getLogger("dispute_triage")
 DANGER_LABEL = "high"
 URGENCY_AXIS = AXES.index("urgency")
 # Share of cue-bearing training texts labelled high, used when a manifest predates the measure.
@@ -120,10 +122,19 @@ class Triage:
         self.min_han_chars = min_han_chars
         self.explain_top = explain_top
         # Only the compiled model is kept, so the pipeline's own copies of the weights can be freed;
-        # a family the compiler does not reproduce is predicted through the pipeline itself.
+        # a model the compiler does not reproduce is predicted through the pipeline itself, and
+        # that is said once, with the reason, in the log and in `serving_path`/`fallback_reason`.
+        self.fallback_reason: str | None = None
         try:
             self._model: CompiledModel | PipelineModel = CompiledModel.from_pipeline(pipeline)
-        except ValueError:
+        except CompileError as exc:
+            self.fallback_reason = str(exc)
+            log.warning(
+                "model %s predicts through the scikit-learn pipeline, not the compiled path: %s",
+                self.version,
+                exc,
+                extra={"model_version": self.version, "reason": str(exc)},
+            )
             self._model = PipelineModel(pipeline)
         self._phrases: dict[int, str | None] = {}  # feature index -> readable phrase, filled as met
         raw = manifest.get("urgency_stacker")
@@ -133,6 +144,10 @@ class Triage:
     @property
     def version(self) -> str:
         return str(self.manifest.get("version", "unknown"))
+
+    @property
+    def serving_path(self) -> Literal["compiled", "pipeline"]:
+        return "pipeline" if isinstance(self._model, PipelineModel) else "compiled"
 
     @property
     def review_threshold(self) -> float:

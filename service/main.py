@@ -2,9 +2,11 @@
 
 import asyncio
 import logging
+import os
 import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
+from functools import partial
 
 from fastapi import FastAPI
 
@@ -15,7 +17,7 @@ from service.metrics import Metrics
 from service.middleware import BodyLimit, RequestContext, Timeout
 from service.routers import admin, classify, feedback, meta, probes
 from service.settings import Settings, get_settings
-from service.state import ModelHolder
+from service.state import ModelHolder, follow_quietly
 
 log = logging.getLogger("dispute_triage")
 
@@ -24,19 +26,21 @@ class StartupError(RuntimeError):
     """The service cannot start; the message is the one line an operator needs."""
 
 
-def _reload_quietly(holder: ModelHolder, settings: Settings) -> None:
-    try:
-        previous, current = holder.reload(settings)
-        log.info("model reloaded", extra={"previous_version": previous, "model_version": current})
-    except ArtifactError as exc:
-        log.error("model reload refused", extra={"reason": str(exc)})
-
-
 def _install_sighup(holder: ModelHolder, settings: Settings) -> None:
-    """SIGHUP reloads the model, as for classic daemons; only possible in the main thread."""
+    """SIGHUP makes this process look at the registry now (and retry a model it refused), as for
+    classic daemons; `serve --workers N` passes it on to every worker. Only possible in the main thread."""
     loop = asyncio.get_running_loop()
+    reload = partial(follow_quietly, holder, settings, retry_refused=True)
     with suppress(NotImplementedError, RuntimeError, ValueError):
-        loop.add_signal_handler(signal.SIGHUP, lambda: loop.run_in_executor(None, _reload_quietly, holder, settings))
+        loop.add_signal_handler(signal.SIGHUP, lambda: loop.run_in_executor(None, reload))
+
+
+async def _follow_registry(holder: ModelHolder, settings: Settings) -> None:
+    """Reads the live pointer every `reload_poll_seconds`, in a thread (a load takes a second or two
+    of CPU; the loop keeps serving meanwhile, on the old model)."""
+    while True:
+        await asyncio.sleep(settings.reload_poll_seconds)
+        await asyncio.to_thread(follow_quietly, holder, settings)
 
 
 def _warn_open_scopes(settings: Settings) -> None:
@@ -64,8 +68,10 @@ def create_app(settings: Settings | None = None, holder: ModelHolder | None = No
                 log.error("no model in service", extra={"reason": str(exc)})
         _warn_open_scopes(settings)
         _install_sighup(holder, settings)
-        log.info("ready", extra={"model_version": holder.triage.version if holder.triage else None})
+        follower = asyncio.create_task(_follow_registry(holder, settings))
+        log.info("ready", extra={"model_version": holder.triage.version if holder.triage else None, "pid": os.getpid()})
         yield
+        follower.cancel()
         app.state.store.dispose()
 
     app = FastAPI(
@@ -76,6 +82,7 @@ def create_app(settings: Settings | None = None, holder: ModelHolder | None = No
     )
     app.state.settings = settings  # read by service.deps.get_settings
     app.state.holder = holder
+    app.state.supervisor = None  # the pid of `serve --workers N`'s supervisor, set in each worker
     app.state.metrics = Metrics(holder)
     errors.install(app)
     for router in (classify.router, feedback.router, meta.router, admin.router, probes.router):

@@ -81,8 +81,23 @@ class FactorResult(BaseModel):
     phrase: str = Field(description="The words in the (normalised) text.")
 
 
+class HandlingLevel(BaseModel):
+    level: Literal["grid", "community", "centre", "township"] = Field(description="A level of the 四级七天 ladder.")
+    name: str = Field(description="The level in Chinese: 网格员, 社区, 综治中心, 乡镇.")
+    hours: int = Field(ge=0, description="Hours this level has, after the levels before it.")
+    due_hours: int = Field(ge=0, description="Hours from intake by which this level must have settled or passed it on.")
+
+
 class Handling(BaseModel):
     deadline_hours: int = Field(description="Hours within which the case must be handled, from its urgency.")
+    same_day: bool = Field(
+        False, description="True when every level must act the same day (urgency high by default)."
+    )
+    levels: list[HandlingLevel] = Field(
+        default_factory=list,
+        description="The 四级七天 ladder for this case, bottom first: each level's own hours and when it is due, "
+        "never later than deadline_hours.",
+    )
 
 
 class ClassifyResponse(BaseModel):
@@ -111,7 +126,16 @@ class ClassifyResponse(BaseModel):
                         {"factor": "many_affected", "name": "涉及十人（户）以上", "phrase": "二十几个人"},
                         {"factor": "irreversible_loss", "name": "延误将造成无法挽回的损失", "phrase": "马上过年"},
                     ],
-                    "handling": {"deadline_hours": 48},
+                    "handling": {
+                        "deadline_hours": 48,
+                        "same_day": False,
+                        "levels": [
+                            {"level": "grid", "name": "网格员", "hours": 24, "due_hours": 24},
+                            {"level": "community", "name": "社区", "hours": 24, "due_hours": 48},
+                            {"level": "centre", "name": "综治中心", "hours": 0, "due_hours": 48},
+                            {"level": "township", "name": "乡镇", "hours": 0, "due_hours": 48},
+                        ],
+                    },
                     "model_version": "20261124-080000",
                 }
             ]
@@ -160,11 +184,27 @@ class Health(BaseModel):
     model_version: str | None = None
 
 
+class Readiness(Health):
+    serving_path: Literal["compiled", "pipeline"] | None = Field(
+        None, description="How this process predicts: the compiled fast path, or the scikit-learn pipeline itself."
+    )
+    pid: int = Field(description="The process that answered (one of the workers of `serve --workers N`).")
+    refused: str | None = Field(
+        None, description="The last live model this process refused to load, and why; it keeps serving the old one."
+    )
+
+
 class ModelInfo(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     version: str
     created_at: str | None = None
+    serving_path: Literal["compiled", "pipeline"] = Field(
+        description="How this process predicts: `compiled` (nlp/compiled.py) or `pipeline` (scikit-learn's own "
+        "steps, when the compiler cannot reproduce the model)."
+    )
+    fallback_reason: str | None = Field(None, description="Why the pipeline serves instead of the compiled path.")
+    pid: int = Field(description="The process that answered.")
     manifest: dict[str, Any]
 
 

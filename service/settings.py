@@ -13,6 +13,15 @@ from nlp.config import CommonSettings
 class Settings(CommonSettings):
     host: str = Field("127.0.0.1", description="Address `dispute-triage serve` binds to.")
     port: int = Field(8000, description="Port `dispute-triage serve` listens on.")
+    workers: int = Field(
+        1, ge=1, description="Worker processes `dispute-triage serve` runs on its one port, each with its own model."
+    )
+    reload_poll_seconds: float = Field(
+        1.0,
+        gt=0,
+        description="How often each process reads the registry's live pointer, and loads (beside the old one) a "
+        "model that was promoted or rolled back.",
+    )
     review_threshold: float | None = Field(
         None,
         ge=0.0,
@@ -26,6 +35,10 @@ class Settings(CommonSettings):
     deadline_high_hours: int = Field(4, ge=1, description="Handling deadline for urgency high.")
     deadline_medium_hours: int = Field(48, ge=1, description="Handling deadline for urgency medium.")
     deadline_low_hours: int = Field(168, ge=1, description="Handling deadline for urgency low.")
+    level_grid_hours: int = Field(24, ge=1, description="四级七天: hours the grid worker (网格员) has.")
+    level_community_hours: int = Field(48, ge=1, description="四级七天: hours the community (社区) has next.")
+    level_centre_hours: int = Field(48, ge=1, description="四级七天: hours the governance centre (综治中心) has next.")
+    level_township_hours: int = Field(48, ge=1, description="四级七天: hours the township (乡镇) has last.")
 
     database_url: str = Field(
         "sqlite:///feedback.db",

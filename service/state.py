@@ -1,26 +1,57 @@
 """The model in service, and how it is replaced: load and check the new one beside the old, then
 swap in one assignment. A request holds the Triage it started with, so requests in flight finish
-on the old model while new ones get the new."""
+on the old model while new ones get the new.
+
+Every serving process follows the registry by itself (`follow`): it reads the live pointer every
+few seconds and loads a version other than its own, so the workers of one `serve` and replicas on
+other machines sharing the registry folder all change model after `promote` or `rollback`, with
+no message passed between them. A model that fails to load or check is refused once per state of
+the registry (the pointer and the model's files), logged, and the old one keeps serving.
+"""
 
 import ctypes
 import ctypes.util
 import gc
+import logging
+import os
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from nlp.artifact import ArtifactError
+from nlp.artifact import ARTIFACT, MANIFEST, ArtifactError, load
 from nlp.labels import TYPES, URGENCIES
 from nlp.predictor import Triage
-from nlp.registry import load_live
+from nlp.registry import LIVE, live_pointer
 from service.settings import Settings
 
+log = logging.getLogger("dispute_triage")
 CANARY = ["楼上漏水把我家天花板泡坏了", "包工头欠我们工资不给"]
 
 
-def load_checked(settings: Settings) -> Triage:
-    """The live model from the registry, verified and answering sensibly, or ArtifactError."""
-    pipeline, manifest = load_live(settings.models_dir)
+RegistryState = tuple[object, ...]
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
+def registry_state(root: Path) -> tuple[str, RegistryState]:
+    """The live version and what identifies its state on disk: the pointer's own content, and the
+    times and sizes of the model's files, so a model rewritten in place is seen as new too. Three
+    stats and one small read: cheap enough for every process to do every second."""
+    version = str(live_pointer(root)["version"])
+    folder = root / version
+    return version, (version, _stat(root / LIVE), _stat(folder / MANIFEST), _stat(folder / ARTIFACT))
+
+
+def load_checked(settings: Settings, version: str) -> Triage:
+    """A version of the registry, verified and answering sensibly, or ArtifactError."""
+    pipeline, manifest = load(settings.models_dir / version)
     triage = Triage(
         pipeline,
         manifest,
@@ -57,18 +88,58 @@ class ModelHolder:
     triage: Triage | None = None
     error: str | None = None
     load_seconds: float = 0.0
+    loaded: RegistryState | None = None  # the registry state `triage` was loaded from
+    refused: RegistryState | None = None  # the last state that failed, not tried again by `follow`
+    refusal: str | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def reload(self, settings: Settings) -> tuple[str | None, str]:
         """Swap in the registry's live model; on failure raise ArtifactError and keep the old one."""
         with self._lock:
-            started = time.perf_counter()
-            new = load_checked(settings)
-            old = self.triage
-            self.triage = new
-            self.error = None
-            self.load_seconds = time.perf_counter() - started
-            previous = old.version if old else None
+            return self._reload(settings, *registry_state(settings.models_dir))
+
+    def follow(self, settings: Settings, *, retry_refused: bool = False) -> bool:
+        """Load the live model if the registry changed since this process last loaded one; True if
+        it did. A state already refused is left alone unless `retry_refused` (SIGHUP, /admin/reload)."""
+        with self._lock:
+            try:
+                version, state = registry_state(settings.models_dir)
+            except ArtifactError as exc:  # no pointer, or not JSON: a state of its own, refused once
+                state = ("unreadable", str(exc), _stat(settings.models_dir / LIVE))
+                if state == self.refused and not retry_refused:
+                    return False
+                self.refused, self.refusal = state, str(exc)
+                raise
+            if state == self.loaded or (state == self.refused and not retry_refused):
+                return False
+            self._reload(settings, version, state)
+            return True
+
+    def _reload(self, settings: Settings, version: str, state: RegistryState) -> tuple[str | None, str]:
+        started = time.perf_counter()
+        try:
+            new = load_checked(settings, version)
+        except ArtifactError as exc:
+            self.refused, self.refusal = state, f"{version}: {exc}"
+            raise
+        old = self.triage
+        self.triage = new
+        self.error = None
+        self.loaded, self.refused, self.refusal = state, None, None
+        self.load_seconds = time.perf_counter() - started
+        previous = old.version if old else None
         del old  # requests in flight still hold it; the trim returns what is truly free
         release_memory()
         return previous, new.version
+
+
+def follow_quietly(holder: ModelHolder, settings: Settings, *, retry_refused: bool = False) -> None:
+    """`follow` for the background poll and SIGHUP: each change or refusal is logged once, nothing raised."""
+    previous = holder.triage.version if holder.triage else None
+    try:
+        if holder.follow(settings, retry_refused=retry_refused):
+            current = holder.triage.version if holder.triage else None
+            changed = {"previous_version": previous, "model_version": current, "pid": os.getpid()}
+            log.info("model reloaded", extra=changed)
+    except ArtifactError as exc:
+        log.error("model reload refused", extra={"reason": str(exc), "pid": os.getpid(), "model_version": previous})

@@ -10,6 +10,7 @@ from nlp.predictor import Prediction, Triage
 from service import store
 from service.deps import SettingsDep, StoreDep, TriageDep
 from service.errors import InvalidInput
+from service.handling import handling
 from service.schemas import (
     PUBLIC_ERRORS,
     AxisResult,
@@ -20,7 +21,6 @@ from service.schemas import (
     CueResult,
     DangerResult,
     FactorResult,
-    Handling,
     is_blank,
 )
 from service.security import IntakeAccess
@@ -62,7 +62,7 @@ def to_response(prediction: Prediction, item_id: str | None, triage: Triage, set
             FactorResult(factor=f.name, name=CHINESE_NAMES.get(f.name, f.name), phrase=f.phrase)
             for f in prediction.factors
         ],
-        handling=Handling(deadline_hours=settings.deadline_hours(prediction.urgency.label)),
+        handling=handling(settings, prediction.urgency.label),
         model_version=triage.version,
     )
 

@@ -1,5 +1,7 @@
 """GET /v1/labels and /v1/model: what the service can answer, and with which model."""
 
+import os
+
 from fastapi import APIRouter
 
 from nlp.labels import labels
@@ -25,6 +27,13 @@ def get_labels() -> LabelsResponse:
 
 @router.get("/model", response_model=ModelInfo)
 def get_model(triage: TriageDep) -> ModelInfo:
-    """The manifest of the model in service."""
+    """The model this process serves: version, prediction path, manifest."""
     manifest = triage.manifest
-    return ModelInfo(version=triage.version, created_at=manifest.get("created_at"), manifest=manifest)
+    return ModelInfo(
+        version=triage.version,
+        created_at=manifest.get("created_at"),
+        serving_path=triage.serving_path,
+        fallback_reason=triage.fallback_reason,
+        pid=os.getpid(),
+        manifest=manifest,
+    )

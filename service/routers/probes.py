@@ -1,10 +1,12 @@
 """Liveness, readiness and Prometheus metrics: open to probes and scrapers, no key needed."""
 
+import os
+
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from service.deps import HolderDep
-from service.schemas import Health
+from service.schemas import Health, Readiness
 
 router = APIRouter(tags=["probes"])
 
@@ -15,12 +17,20 @@ async def healthz() -> Health:
     return Health(status="ok")
 
 
-@router.get("/readyz", response_model=Health, responses={503: {"model": Health}})
-async def readyz(holder: HolderDep) -> Health | JSONResponse:
-    """Ready only once a model is loaded."""
-    if holder.triage is None:
-        return JSONResponse(Health(status="loading").model_dump(), status_code=503)
-    return Health(status="ready", model_version=holder.triage.version)
+@router.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness}})
+async def readyz(holder: HolderDep) -> Readiness | JSONResponse:
+    """Ready only once a model is loaded; says which model, on which path, this process serves."""
+    triage = holder.triage
+    if triage is None:
+        loading = Readiness(status="loading", pid=os.getpid(), refused=holder.refusal)
+        return JSONResponse(loading.model_dump(), status_code=503)
+    return Readiness(
+        status="ready",
+        model_version=triage.version,
+        serving_path=triage.serving_path,
+        pid=os.getpid(),
+        refused=holder.refusal,
+    )
 
 
 @router.get("/metrics", response_class=Response, responses={200: {"content": {"text/plain": {}}}})

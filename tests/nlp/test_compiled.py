@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.pipeline import Pipeline
 
-from nlp.compiled import CompiledModel
+from nlp.compiled import CompiledModel, CompileError
 from nlp.normalize import normalize
 from training.dataset import load_corpus
 from training.evaluate import load_set
@@ -74,7 +74,7 @@ def test_naive_bayes_is_refused_so_the_pipeline_is_used() -> None:
     from training.dataset import Record
 
     pipeline = fit([Record(**r) for r in RECORDS], ModelSpec(family="cnb"))
-    with pytest.raises(ValueError):
+    with pytest.raises(CompileError):
         CompiledModel.from_pipeline(pipeline)
 
 
@@ -96,5 +96,5 @@ def test_character_grams_longer_than_three_are_refused_so_the_pipeline_is_used()
     records = [Record(**r) for r in RECORDS]
     pipeline = fit(records)
     pipeline.named_steps["features"].set_params(chars__ngram_range=(1, 4))  # as if fitted so
-    with pytest.raises(ValueError, match="three code points"):
+    with pytest.raises(CompileError, match="three code points"):
         CompiledModel.from_pipeline(pipeline)

@@ -94,7 +94,8 @@ def test_sigterm_finishes_the_request_in_flight_then_exits_0(models_root: Path, 
 
         def call() -> None:
             r = httpx.post(f"{base}/v1/classify/batch", json={"items": items}, timeout=120)
-            result["status"], result["n"] = r.status_code, len(r.json().get("results", []))
+            result["status"] = r.status_code
+            result["n"] = len(r.json().get("results", [])) if r.status_code == 200 else r.text[:300]
 
         caller = threading.Thread(target=call)
         caller.start()
