@@ -272,7 +272,7 @@ class CompiledModel:
         unchecked scikit-learn, or when the compiled n-gram module was never built."""
         import sklearn
 
-        require_checked("scikit-learn", sklearn.__version__, "nlp.compiled")
+        require_checked("scikit-learn", sklearn.__version__, "nlp.compiled", CompileError)
         if not BUILT:
             raise CompileError("nlp._ngrams is not built (pip install -e .)")
         try:

@@ -18,9 +18,11 @@ class FastPathRefused(Exception):
     """A fast path cannot reproduce the library here; the message is the one line to log."""
 
 
-def require_checked(library: str, installed: str, user: str) -> None:
-    """Raise FastPathRefused unless `installed` is a version of `library` that `user` was checked against."""
+def require_checked(
+    library: str, installed: str, user: str, error: type[FastPathRefused] = FastPathRefused
+) -> None:
+    """Raise `error` unless `installed` is a version of `library` that `user` was checked against."""
     if installed not in CHECKED[library]:
-        raise FastPathRefused(
+        raise error(
             f"{user} was checked against {library} {', '.join(CHECKED[library])}, not the installed {installed}"
         )

@@ -155,3 +155,27 @@ def test_unknown_route_uses_the_error_body(client: TestClient) -> None:
     response = client.get("/v1/nothing")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_readyz_and_model_name_the_process_version_and_path(client: TestClient) -> None:
+    import os
+
+    ready = client.get("/readyz").json()
+    model = client.get("/v1/model").json()
+    assert ready["pid"] == model["pid"] == os.getpid()
+    assert ready["model_version"] == model["version"]
+    assert ready["serving_path"] == model["serving_path"] == "compiled"
+    assert model["fallback_reason"] is None and ready["refused"] is None
+
+
+def test_a_model_served_through_the_pipeline_says_so(corpus_dir: Path, tmp_path: Path) -> None:
+    from training import registry
+    from training.train import ModelSpec, train
+
+    version = train(corpus_dir, tmp_path, ModelSpec(family="cnb"), folds=2).version
+    registry.promote(tmp_path, version)
+    with TestClient(create_app(Settings(models_dir=tmp_path))) as c:
+        model = c.get("/v1/model").json()
+        assert c.get("/readyz").json()["serving_path"] == model["serving_path"] == "pipeline"
+        assert "ComplementNB" in model["fallback_reason"]
+        assert c.post("/v1/classify", json={"text": WAGES}).status_code == 200
