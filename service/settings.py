@@ -49,6 +49,10 @@ class Settings(CommonSettings):
     intake_keys_file: Path | None = Field(None, description="A file of further intake keys, one a line.")
     admin_keys_file: Path | None = Field(None, description="A file of further admin keys, one a line.")
     max_body_bytes: int = Field(1_000_000, ge=1, description="Largest request body accepted (413 beyond).")
+    max_header_bytes: int = Field(
+        16_384, ge=1024, description="Largest request line and headers together, in bytes (431 beyond)."
+    )
+    max_headers: int = Field(100, ge=10, description="Most request headers accepted (431 beyond).")
     request_timeout_seconds: float = Field(10.0, gt=0, description="A request still running after this is a 408.")
     rate_limit_per_minute: int = Field(
         0, ge=0, description="Requests per minute allowed per API key (or per client without one); 0 is no limit."
