@@ -5,8 +5,9 @@ authentication per client, so keys cannot be guessed at speed."""
 import hashlib
 import hmac
 import math
+from typing import Annotated
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Header, Request
 
 from service import clients
 from service.deps import SettingsDep
@@ -31,7 +32,7 @@ def _bucket(app: FastAPI, name: str, per_minute: int) -> TokenBucket:
     return bucket
 
 
-def _authorise(request: Request, settings: Settings, scope: str) -> str:
+def _authorise(request: Request, settings: Settings, scope: str, given: str | None) -> str:
     """The identity the rate limit counts: the whole key, hashed, or the loopback client."""
     keys = settings.keys(scope)
     if not keys:
@@ -41,7 +42,6 @@ def _authorise(request: Request, settings: Settings, scope: str) -> str:
             f"no {scope} API key is configured, so only loopback clients are accepted "
             "(a forwarded request counts as loopback only through a proxy in DT_TRUSTED_PROXIES)"
         )
-    given = request.headers.get("x-api-key")
     if not given:
         raise Unauthorized("missing X-API-Key header")
     failures = None
@@ -72,12 +72,25 @@ def _limit(request: Request, settings: Settings, identity: str) -> None:
         raise RateLimited(f"rate limit of {settings.rate_limit_per_minute} requests a minute reached", math.ceil(wait))
 
 
-async def require_intake(request: Request, settings: SettingsDep) -> None:
-    _limit(request, settings, _authorise(request, settings, "intake"))
+# Declared so that /docs and clients (and schemathesis) know them; the request id is handled by
+# service.middleware.RequestContext before any route runs.
+ApiKey = Annotated[str | None, Header(alias="X-API-Key", description="An API key of the route's scope.")]
+RequestId = Annotated[
+    str | None,
+    Header(
+        alias="X-Request-ID",
+        description="Your id for this request (letters, digits, '.', '_', '-'; up to 64), sent back in the "
+        "response; one is made when it is missing or not of that form.",
+    ),
+]
 
 
-async def require_admin(request: Request, settings: SettingsDep) -> None:
-    _authorise(request, settings, "admin")
+async def require_intake(request: Request, settings: SettingsDep, api_key: ApiKey = None, _: RequestId = None) -> None:
+    _limit(request, settings, _authorise(request, settings, "intake", api_key))
+
+
+async def require_admin(request: Request, settings: SettingsDep, api_key: ApiKey = None, _: RequestId = None) -> None:
+    _authorise(request, settings, "admin", api_key)
 
 
 IntakeAccess = Depends(require_intake)
