@@ -266,3 +266,15 @@ def test_a_workbook_with_an_xml_bomb_is_refused_unexpanded(data_dir: Path, workb
             data = bomb.encode() if item.filename == "xl/worksheets/sheet1.xml" else source.read(item)
             target.writestr(item, data)
     assert_one_line_error(run_import(hostile, data_dir), hostile, "EntitiesForbidden")
+
+
+def test_a_csv_that_is_not_text(data_dir: Path, tmp_path: Path) -> None:
+    path = tmp_path / "binary.csv"
+    path.write_bytes(bytes(range(256)) * 20)
+    assert_one_line_error(run_import(path, data_dir), path, "not text in utf-8-sig or gb18030")
+
+
+def test_a_csv_cell_over_the_field_limit(data_dir: Path, tmp_path: Path) -> None:
+    path = tmp_path / "huge.csv"
+    path.write_text('text,type,urgency\n"' + "长" * 200_000 + '",land,low\n', encoding="utf-8")
+    assert_one_line_error(run_import(path, data_dir), path, "not a readable CSV file (line 2: field larger")
