@@ -16,7 +16,7 @@ from typing import Any
 
 from nlp.artifact import ArtifactError, load, read_manifest, write_json_atomic
 from nlp.predictor import Triage
-from nlp.registry import LIVE, live_pointer, version_directory
+from nlp.registry import LIVE, live_pointer, load_version, version_directory
 from training.dataset import Record
 from training.evaluate import predict
 from training.metrics import score
@@ -152,5 +152,5 @@ def rollback(root: Path) -> dict[str, Any]:
         if not pointer or not pointer.get("history"):
             raise PromotionRefused("no earlier live version to roll back to")
         previous, *rest = pointer["history"]
-        load(version_directory(root, previous))
+        load_version(root, previous)
         return _write_pointer(root, previous, rest, rolled_back_from=pointer["version"])
