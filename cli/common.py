@@ -1,5 +1,6 @@
 """What every command shares: one-line failures, option types, the training settings."""
 
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -21,3 +22,17 @@ def fail(message: str) -> NoReturn:
 
 def existing(path: Path | None) -> Path | None:
     return path if path is not None and path.exists() else None
+
+
+TRAIN_EXTRA = ("pandas", "matplotlib", "openpyxl")
+
+
+def needs_train_extra() -> None:
+    """Commands that train, draw figures or read spreadsheets need the `train` extra, which a
+    serving replica does not install: say so in one line rather than with an ImportError."""
+    missing = [name for name in TRAIN_EXTRA if find_spec(name) is None]
+    if missing:
+        fail(
+            f"this command needs the train extra ({', '.join(missing)} not installed): "
+            "pip install 'dispute-triage[train]'"
+        )

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from cli.common import DataOpt, ModelsOpt, TestOpt, console, existing, fail
+from cli.common import DataOpt, ModelsOpt, TestOpt, console, existing, fail, needs_train_extra
 from nlp.errors import ArtifactError
 from nlp.model import FAMILIES
 from training.dataset import DatasetError
@@ -26,6 +26,7 @@ def train(
     promote: Annotated[bool, typer.Option(help="Put the new model live at once, without comparing.")] = False,
 ) -> None:
     """Train a candidate from labelled data: cross-validate, score the test split, write models/<version>/."""
+    needs_train_extra()
     from training import registry
     from training.metrics import per_class_table
     from training.train import ModelSpec
@@ -79,6 +80,7 @@ def evaluate(
     out: Annotated[Path, typer.Option(help="Folder for report.md and its figures.")] = Path("docs/evaluation"),
 ) -> None:
     """Score the live model on labelled files; write a Markdown report with figures."""
+    needs_train_extra()
     from nlp.predictor import Triage
     from nlp.registry import load_live
     from training import report
@@ -108,6 +110,7 @@ def compare(
 ) -> None:
     """Compare model variants and the plain baseline: grouped cross-validation decides; each test
     file and each --also set is reported beside it. Prints Markdown tables."""
+    needs_train_extra()
     from training.compare import compare as run_compare
     from training.compare import table
     from training.dataset import data_files, load_corpus

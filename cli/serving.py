@@ -23,7 +23,7 @@ def serve(
     """Start the HTTP service; exits 1 with one line if there is no loadable model."""
     import uvicorn
 
-    from service import logs, store
+    from service import logs, server, store
     from service.main import create_app
     from service.settings import get_settings
     from service.state import ModelHolder, release_memory
@@ -41,8 +41,9 @@ def serve(
     # the process ends with exit code 0, not killed by the signal.
     signal.signal(signal.SIGTERM, lambda *_: None)
     app = create_app(settings, holder)
-    config = uvicorn.Config(
+    config = server.config(
         app,
+        settings,
         host=host or settings.host,
         port=port or settings.port,
         access_log=False,  # the app writes its own JSON access log, without texts
@@ -50,7 +51,10 @@ def serve(
     )
     count = workers or settings.workers
     if count == 1:
-        uvicorn.Server(config).run()
+        running = uvicorn.Server(config)
+        running.run()
+        if not running.started:  # e.g. the port is taken: uvicorn has said why
+            raise typer.Exit(code=3)
         return
     try:
         sock = bind(config.host, config.port)
@@ -60,9 +64,9 @@ def serve(
 
     def serve_one() -> int:
         app.state.supervisor = os.getppid()
-        server = uvicorn.Server(config)
-        server.run(sockets=[sock])
-        return 0 if server.started else 3
+        worker = uvicorn.Server(config)
+        worker.run(sockets=[sock])
+        return 0 if worker.started else 3
 
     def let_go() -> None:  # the workers hold the model now; a worker forked later loads its own
         holder.triage = None

@@ -19,10 +19,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nlp.artifact import ARTIFACT, MANIFEST, ArtifactError, load
+from nlp.artifact import ARTIFACT, MANIFEST, ArtifactError
 from nlp.labels import TYPES, URGENCIES
 from nlp.predictor import Triage
-from nlp.registry import LIVE, live_pointer
+from nlp.registry import LIVE, is_version_name, live_pointer, load_version
 from service.settings import Settings
 
 log = logging.getLogger("dispute_triage")
@@ -45,13 +45,18 @@ def registry_state(root: Path) -> tuple[str, RegistryState]:
     times and sizes of the model's files, so a model rewritten in place is seen as new too. Three
     stats and one small read: cheap enough for every process to do every second."""
     version = str(live_pointer(root)["version"])
+    if not is_version_name(version):  # load_version refuses it, naming the fault
+        return version, (version, _stat(root / LIVE))
     folder = root / version
     return version, (version, _stat(root / LIVE), _stat(folder / MANIFEST), _stat(folder / ARTIFACT))
 
 
 def load_checked(settings: Settings, version: str) -> Triage:
     """A version of the registry, verified and answering sensibly, or ArtifactError."""
-    pipeline, manifest = load(settings.models_dir / version)
+    try:
+        pipeline, manifest = load_version(settings.models_dir, version)
+    except ArtifactError as exc:
+        raise ArtifactError(f"{settings.models_dir / LIVE} points at a version that cannot be served: {exc}") from None
     triage = Triage(
         pipeline,
         manifest,
