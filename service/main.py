@@ -12,7 +12,7 @@ from fastapi import FastAPI
 
 from nlp import tokenize
 from nlp.artifact import ArtifactError
-from service import errors, store
+from service import errors, openapi, store
 from service.metrics import Metrics
 from service.middleware import BodyLimit, RequestContext, Timeout
 from service.routers import admin, classify, feedback, meta, probes
@@ -85,6 +85,7 @@ def create_app(settings: Settings | None = None, holder: ModelHolder | None = No
     app.state.supervisor = None  # the pid of `serve --workers N`'s supervisor, set in each worker
     app.state.metrics = Metrics(holder)
     errors.install(app)
+    app.openapi = openapi.with_limits(app, settings)  # type: ignore[method-assign]
     for router in (classify.router, feedback.router, meta.router, admin.router, probes.router):
         app.include_router(router)
     # Added innermost first: the body cap runs before parsing, the context wraps everything.

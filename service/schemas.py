@@ -1,33 +1,28 @@
 """Request and response models of the public API, with the examples shown at /docs."""
 
-import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationInfo, field_validator
 from pydantic.config import JsonDict
 
+from nlp.labels import TYPES, URGENCIES, codes
+from nlp.limits import BLANK_CLASS
+
 EXAMPLE_TEXT = "包工头欠我们二十几个人三个月工资，马上过年了还不给"
-# Every character that counts as blank in Python or in JSON Schema's (ECMAScript) regexes, spelt
-# out so the schema's pattern and the route's check agree on what "only whitespace" means.
-BLANK_CLASS = r" \t\n\r\f\v\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
-_BLANK = re.compile(f"[{BLANK_CLASS}]*")
-# Declared in the schema so clients (and schemathesis) know them; enforced by the routes against
-# the settings, so the refusal names the problem in our words.
-TEXT_LIMITS: JsonDict = {"minLength": 1, "maxLength": 5000, "pattern": f"[^{BLANK_CLASS}]"}
+# Declared in the schema so clients (and schemathesis) know them; maxLength and maxItems are the
+# settings' own, put into /openapi.json by service.openapi. The routes enforce them (nlp.limits),
+# so the refusal names the problem in our words.
+TEXT_LIMITS: JsonDict = {"minLength": 1, "pattern": f"[^{BLANK_CLASS}]"}
 
 
-def is_blank(text: str) -> bool:
-    return _BLANK.fullmatch(text) is not None
-
-
-BATCH_LIMITS: JsonDict = {"minItems": 1, "maxItems": 500}
+BATCH_LIMITS: JsonDict = {"minItems": 1}
 
 
 class ClassifyRequest(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"id": "case-0001", "text": EXAMPLE_TEXT}]})
 
     text: StrictStr = Field(
-        description="The dispute description, simplified or traditional Chinese (1–5,000 characters).",
+        description="The dispute description, simplified or traditional Chinese (at most maxLength characters).",
         json_schema_extra=TEXT_LIMITS,
     )
     id: StrictStr | None = Field(None, max_length=200, description="The caller's own id, echoed back.")
@@ -45,7 +40,7 @@ class BatchRequest(BaseModel):
     )
 
     items: list[BatchItem] = Field(
-        description="Up to 500 items, answered in the same order.", json_schema_extra=BATCH_LIMITS
+        description="At most maxItems items, answered in the same order.", json_schema_extra=BATCH_LIMITS
     )
 
 
@@ -90,9 +85,7 @@ class HandlingLevel(BaseModel):
 
 class Handling(BaseModel):
     deadline_hours: int = Field(description="Hours within which the case must be handled, from its urgency.")
-    same_day: bool = Field(
-        False, description="True when every level must act the same day (urgency high by default)."
-    )
+    same_day: bool = Field(False, description="True when every level must act the same day (urgency high by default).")
     levels: list[HandlingLevel] = Field(
         default_factory=list,
         description="The 四级七天 ladder for this case, bottom first: each level's own hours and when it is due, "
@@ -218,10 +211,6 @@ class ErrorResponse(BaseModel):
     error: ErrorDetail
 
 
-TypeCode = Literal["land", "wages", "family", "neighbour", "other"]
-UrgencyCode = Literal["high", "medium", "low"]
-
-
 class FeedbackRequest(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
@@ -241,9 +230,21 @@ class FeedbackRequest(BaseModel):
     text: StrictStr = Field(
         description="The text that was classified (masked before it is stored).", json_schema_extra=TEXT_LIMITS
     )
-    type: TypeCode = Field(description="The correct type.")
-    urgency: UrgencyCode = Field(description="The correct urgency.")
+    type: StrictStr = Field(
+        description="The correct type (a code of /v1/labels).", json_schema_extra={"enum": list(TYPES)}
+    )
+    urgency: StrictStr = Field(
+        description="The correct urgency (a code of /v1/labels).", json_schema_extra={"enum": list(URGENCIES)}
+    )
     note: StrictStr | None = Field(None, max_length=2000, description="Why; helps analysts review the correction.")
+
+    @field_validator("type", "urgency")
+    @classmethod
+    def _known_label(cls, value: str, info: ValidationInfo) -> str:
+        allowed = codes(str(info.field_name))
+        if value not in allowed:
+            raise ValueError(f"{value!r} is not one of {', '.join(allowed)}")
+        return value
 
 
 class FeedbackResponse(BaseModel):

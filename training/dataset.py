@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from nlp.labels import TYPES, URGENCIES
+from nlp.limits import TextRefused, check_text
+from training.settings import get_training_settings
 
 SUFFIXES = (".jsonl", ".csv")
-MAX_TEXT_CHARS = 5000
 
 
 class DatasetError(Exception):
@@ -73,10 +74,12 @@ def validate(row: Any, where: str) -> Record:
     if not isinstance(row, dict):
         raise DatasetError(f"{where}: a record must be a JSON object, got {type(row).__name__}")
     text = row.get("text")
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(text, str):
         raise DatasetError(f"{where}: text is missing or empty")
-    if len(text) > MAX_TEXT_CHARS:
-        raise DatasetError(f"{where}: text has {len(text)} characters; the limit is {MAX_TEXT_CHARS}")
+    try:  # the API's own rule and limit (DT_MAX_TEXT_CHARS), so training takes what the service takes
+        check_text(text, get_training_settings().max_text_chars)
+    except TextRefused as refused:
+        raise DatasetError(f"{where}: text {'is missing or empty' if refused.blank else refused}") from None
     for axis, allowed in (("type", TYPES), ("urgency", URGENCIES)):
         value = row.get(axis)
         if value not in allowed:

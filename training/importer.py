@@ -15,8 +15,10 @@ from pathlib import Path
 
 from nlp.files import atomic_write
 from nlp.labels import code_for, codes
+from nlp.limits import TextRefused, check_text
 from nlp.privacy import mask
 from training.dataset import Record
+from training.settings import get_training_settings
 from training.sheets import ERROR, ImportFileError, read_rows, write_csv
 
 __all__ = ["ImportFileError", "ImportPlan", "Problem", "plan", "read_rows", "write", "write_rejected"]
@@ -69,10 +71,12 @@ def plan(
     path: Path,
     existing: Iterable[Record],
     *,
-    max_chars: int = 5000,
+    max_chars: int | None = None,
     rows: Rows = lambda r: r,
 ) -> ImportPlan:
-    """Check every row against the label sets and the corpus; nothing is written here."""
+    """Check every row against the label sets and the corpus; nothing is written here. Texts are
+    held to the rule training reads them by (nlp.limits), at `max_chars` or the settings' limit."""
+    max_chars = max_chars or get_training_settings().max_text_chars
     raw = read_rows(path)
     header = {k for _, row in raw for k in row if k != ERROR}
     columns = resolve_columns(header, path) if header else {}
@@ -113,10 +117,10 @@ def plan(
 
 def _check(values: dict[str, str], max_chars: int) -> tuple[str | None, dict[str, str] | None]:
     text = mask(values.get("text", ""))
-    if not text:
-        return "empty text", None
-    if len(text) > max_chars:
-        return f"text has {len(text)} characters; the limit is {max_chars}", None
+    try:
+        check_text(text, max_chars)
+    except TextRefused as refused:
+        return "empty text" if refused.blank else f"text {refused}", None
     out = {"text": text}
     for axis in ("type", "urgency"):
         spelling = values.get(axis, "")

@@ -4,9 +4,9 @@ from fastapi import APIRouter, Request
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
+from nlp import limits
 from nlp.factors import CHINESE_NAMES
 from nlp.labels import name_of
-from nlp.normalize import NFKC_MAX_GROWTH, nfkc_length
 from nlp.predictor import Prediction, Triage
 from service import offload, store
 from service.deps import SettingsDep, StoreDep, TriageDep
@@ -22,7 +22,6 @@ from service.schemas import (
     CueResult,
     DangerResult,
     FactorResult,
-    is_blank,
 )
 from service.security import IntakeAccess
 from service.settings import Settings
@@ -31,19 +30,11 @@ router = APIRouter(prefix="/v1", dependencies=[IntakeAccess], responses=PUBLIC_E
 
 
 def check_text(text: str, settings: Settings, where: str = "text") -> int:
-    """Refuse a blank or over-long text; returns its length after normalisation, which bounds the
-    work: the limit holds for the text as sent and as NFKC expands it (U+FDFA becomes 18 characters)."""
-    if is_blank(text):
-        raise InvalidInput(f"{where} is empty or only whitespace")
-    limit = settings.max_text_chars
-    if len(text) > limit:
-        raise InvalidInput(f"{where} has {len(text)} characters; the limit is {limit}")
-    if len(text) * NFKC_MAX_GROWTH <= limit:
-        return len(text)
-    size = nfkc_length(text)
-    if size > limit:
-        raise InvalidInput(f"{where} has {size} characters after Unicode normalisation (NFKC); the limit is {limit}")
-    return size
+    """Refuse a text as training and import would (nlp.limits); its length after normalisation."""
+    try:
+        return limits.check_text(text, settings.max_text_chars)
+    except limits.TextRefused as refused:
+        raise InvalidInput(f"{where} {refused}") from None
 
 
 def to_response(prediction: Prediction, item_id: str | None, triage: Triage, settings: Settings) -> ClassifyResponse:

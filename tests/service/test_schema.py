@@ -72,3 +72,20 @@ def check_operation(operation: schemathesis.APIOperation, key: str | None = None
         case.call_and_validate()
 
     run()
+
+
+def test_the_schema_s_limits_and_label_sets_are_the_settings_and_labels_json(settings: Settings) -> None:
+    from fastapi.testclient import TestClient
+
+    from nlp.labels import TYPES, URGENCIES
+
+    app = create_app(settings.model_copy(update={"max_text_chars": 300, "max_batch_items": 7}))
+    with TestClient(app) as client:
+        models = client.get("/openapi.json").json()["components"]["schemas"]
+        assert models["ClassifyRequest"]["properties"]["text"]["maxLength"] == 300
+        assert models["FeedbackRequest"]["properties"]["text"]["maxLength"] == 300
+        assert models["BatchRequest"]["properties"]["items"]["maxItems"] == 7
+        assert models["FeedbackRequest"]["properties"]["type"]["enum"] == list(TYPES)
+        assert models["FeedbackRequest"]["properties"]["urgency"]["enum"] == list(URGENCIES)
+        assert client.post("/v1/classify", json={"text": "漏" * 301}).status_code == 422
+        assert client.post("/v1/classify", json={"text": "漏" * 300}).status_code == 200
