@@ -21,10 +21,15 @@ async def get_holder(request: Request) -> ModelHolder:
     return request.app.state.holder  # type: ignore[no-any-return]
 
 
-async def get_triage(holder: Annotated[ModelHolder, Depends(get_holder)]) -> Triage:
+def serving(holder: ModelHolder) -> Triage:
+    """The model in service, or 503 while there is none."""
     if holder.triage is None:
         raise ModelNotReady(holder.error or "the model is still loading")
     return holder.triage
+
+
+async def get_triage(holder: Annotated[ModelHolder, Depends(get_holder)]) -> Triage:
+    return serving(holder)
 
 
 async def get_store(request: Request) -> Engine:

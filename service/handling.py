@@ -10,6 +10,7 @@ own have run, but never after the urgency's own deadline: a `low` case follows t
 """
 
 from functools import lru_cache
+from typing import Any
 
 from service.schemas import Handling, HandlingLevel
 from service.settings import Settings
@@ -40,3 +41,14 @@ def _schedule(deadline: int, hours: tuple[int, ...]) -> Handling:
         levels.append(HandlingLevel(level=code, name=name, hours=due - reached, due_hours=due))
         reached = due
     return Handling(deadline_hours=deadline, same_day=deadline <= SAME_DAY_HOURS, levels=levels)
+
+
+@lru_cache(maxsize=64)
+def _schedule_json(deadline: int, hours: tuple[int, ...]) -> dict[str, Any]:
+    return _schedule(deadline, hours).model_dump()
+
+
+def handling_json(settings: Settings, urgency: str) -> dict[str, Any]:
+    """`handling` as JSON-ready data, made once per deadline and ladder (never changed by callers)."""
+    hours = tuple(int(getattr(settings, field)) for _, _, field in LEVELS)
+    return _schedule_json(settings.deadline_hours(urgency), hours)

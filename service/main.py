@@ -14,7 +14,7 @@ from nlp import tokenize
 from nlp.artifact import ArtifactError
 from service import errors, openapi, store
 from service.metrics import Metrics
-from service.middleware import BodyLimit, RequestContext, Timeout
+from service.middleware import Gateway
 from service.routers import admin, classify, feedback, meta, probes
 from service.settings import Settings, get_settings
 from service.state import ModelHolder, follow_quietly
@@ -88,8 +88,5 @@ def create_app(settings: Settings | None = None, holder: ModelHolder | None = No
     app.openapi = openapi.with_limits(app, settings)  # type: ignore[method-assign]
     for router in (classify.router, feedback.router, meta.router, admin.router, probes.router):
         app.include_router(router)
-    # Added innermost first: the body cap runs before parsing, the context wraps everything.
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    app.add_middleware(Timeout, seconds=settings.request_timeout_seconds)
-    app.add_middleware(RequestContext, metrics=app.state.metrics)
+    app.add_middleware(Gateway, settings=settings, metrics=app.state.metrics)
     return app

@@ -2,6 +2,7 @@
 tests, do not collide)."""
 
 from collections.abc import Iterator
+from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
@@ -49,14 +50,28 @@ class Metrics:
             "Predictions flagged needs_review (review rate = this / dt_predictions).",
             registry=self.registry,
         )
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+        self._predicted: dict[tuple[str, str], Any] = {}
 
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
-        self.requests.labels(method, route, str(status)).inc()
-        self.latency.labels(route).observe(seconds)
+        # Labelled children are looked up once and kept: `labels()` takes a lock and builds a key.
+        key = (method, route, status)
+        children = self._children.get(key)
+        if children is None:
+            children = self._children[key] = (
+                self.requests.labels(method, route, str(status)),
+                self.latency.labels(route),
+            )
+        children[0].inc()
+        children[1].observe(seconds)
 
     def observe_predictions(self, predictions: list[Prediction]) -> None:
         for p in predictions:
-            self.predictions.labels(p.type.label, p.urgency.label).inc()
+            key = (p.type.label, p.urgency.label)
+            child = self._predicted.get(key)
+            if child is None:
+                child = self._predicted[key] = self.predictions.labels(*key)
+            child.inc()
             if p.needs_review:
                 self.reviews.inc()
 

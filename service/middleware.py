@@ -1,5 +1,11 @@
-"""Pure ASGI middleware, outermost first: request context (id, JSON access log, metrics, the 500
-body), request timeout, and the body-size cap applied before anything parses the body."""
+"""The service's own layers in one pure ASGI middleware, in the order a request meets them:
+request id, timeout, body cap, access keys and rate limit, then the app; and on the way out the
+JSON access log line, the metrics and, for an unexpected exception, a 500 naming only the request id.
+
+One middleware instead of a stack of them, and keys checked here instead of in a FastAPI
+dependency of every route: each layer and each dependency costs a coroutine or a signature walk
+per request, and together they cost twice a whole bare request (bench/overhead.py).
+"""
 
 import asyncio
 import json
@@ -9,14 +15,19 @@ import time
 import uuid
 from typing import Any
 
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nlp.privacy import mask
-from service.errors import error_body
+from service import security
+from service.errors import ServiceError, error_body
 from service.metrics import Metrics
+from service.settings import Settings
 
 log = logging.getLogger("dispute_triage")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# Which keys a path needs; anything else (probes, metrics, docs) is open.
+SCOPES = (("/v1/", "intake"), ("/admin/", "admin"))
 
 
 async def send_json(send: Send, status: int, payload: dict[str, Any], headers: list[tuple[bytes, bytes]] = ()) -> None:  # type: ignore[assignment]
@@ -31,23 +42,42 @@ async def send_json(send: Send, status: int, payload: dict[str, Any], headers: l
     await send({"type": "http.response.body", "body": body})
 
 
-class RequestContext:
-    """Gives every request an id (X-Request-ID), logs one JSON line without the text, counts it in
-    the metrics, and turns any unexpected exception into a 500 that names only the request id."""
+class _TooLarge(Exception):
+    pass
 
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+
+class _Disconnected(Exception):
+    pass
+
+
+class Gateway:
+    """Every request passes here once: see the module docstring for what it does, in order."""
+
+    def __init__(self, app: ASGIApp, settings: Settings, metrics: Metrics) -> None:
         self.app = app
+        self.settings = settings
         self.metrics = metrics
+        self.seconds = settings.request_timeout_seconds
+        self.max_bytes = settings.max_body_bytes
+        self.too_large = error_body("body_too_large", f"request body is over the limit of {self.max_bytes} bytes")
+        self.timed_out = error_body("timeout", f"request took longer than {self.seconds:g} seconds")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+        given = declared = None
+        for name, value in scope["headers"]:
+            if name == b"x-request-id":
+                given = value.decode("latin-1")
+            elif name == b"content-length":
+                declared = value
+        request_id = given if given is not None and _REQUEST_ID.match(given) else uuid.uuid4().hex
         # A caller's own id may be a phone number: the log gets it masked, the caller it as sent.
-        logged_id = mask(request_id) if request_id is given else request_id
-        scope.setdefault("state", {})["request_id"] = request_id
+        logged_id = mask(given) if given is not None and request_id is given else request_id
+        id_header = (b"x-request-id", request_id.encode())
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
         started = time.perf_counter()
         status = 500
         response_started = False
@@ -57,102 +87,80 @@ class RequestContext:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 response_started = True
-                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+                message["headers"] = [*message.get("headers", []), id_header]
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            async with asyncio.timeout(self.seconds):  # no extra task, unlike asyncio.wait_for
+                if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+                    raise _TooLarge
+                body = await self._read(receive)
+                self._authorise(scope)
+                delivered = False
+
+                async def replay() -> Message:
+                    nonlocal delivered
+                    if not delivered:
+                        delivered = True
+                        return {"type": "http.request", "body": body, "more_body": False}
+                    return await receive()
+
+                await self.app(scope, replay, send_with_id)
+        except _Disconnected:
+            status = 499  # the client went away before sending its whole body: nothing to answer
+        except _TooLarge:
+            await send_json(send_with_id, 413, self.too_large)
+        except ServiceError as refused:
+            headers = list(getattr(refused, "headers", {}).items())
+            encoded = [(k.lower().encode(), v.encode()) for k, v in headers]
+            await send_json(send_with_id, refused.status_code, error_body(refused.code, refused.message), encoded)
+        except TimeoutError:
+            if not response_started:
+                await send_json(send_with_id, 408, self.timed_out)
         except Exception:
             log.exception("unhandled error", extra={"request_id": logged_id, "path": scope.get("path")})
             if not response_started:
-                await send_json(
-                    send,
-                    500,
-                    error_body("internal_error", f"internal error; quote request id {request_id}"),
-                    [(b"x-request-id", request_id.encode())],
-                )
+                message = f"internal error; quote request id {request_id}"
+                await send_json(send, 500, error_body("internal_error", message), [id_header])
             status = 500
         finally:
             seconds = time.perf_counter() - started
             route = getattr(scope.get("route"), "path", None) or "unmatched"
             self.metrics.observe_request(scope["method"], route, status, seconds)
-            log.info(
-                "request",
-                extra={
+            if log.isEnabledFor(logging.INFO):
+                line = {
                     "request_id": logged_id,
                     "method": scope["method"],
                     "route": route,
                     "status": status,
                     "latency_ms": round(seconds * 1000, 2),
-                    **scope["state"].get("log", {}),
-                },
-            )
+                }
+                log.info("request", extra=line | state.get("log", {}))
 
-
-class Timeout:
-    """A request still running after `seconds` is answered 408 (if nothing was sent yet)."""
-
-    def __init__(self, app: ASGIApp, seconds: float) -> None:
-        self.app = app
-        self.seconds = seconds
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            async with asyncio.timeout(self.seconds):  # no extra task, unlike asyncio.wait_for
-                await self.app(scope, receive, tracking_send)
-        except TimeoutError:
-            if not started:
-                await send_json(send, 408, error_body("timeout", f"request took longer than {self.seconds:g} seconds"))
-
-
-class BodyLimit:
-    """Reads the body up to `max_bytes` before the app sees it; larger is a 413, never parsed."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        too_large = error_body("body_too_large", f"request body is over the limit of {self.max_bytes} bytes")
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await send_json(send, 413, too_large)
-            return
-        chunks: list[bytes] = []
-        size = 0
-        more = True
-        while more:
+    async def _read(self, receive: Receive) -> bytes:
+        """The whole body, refused as soon as it passes the cap: never parsed, never kept whole."""
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise _Disconnected
+        body = message.get("body", b"")
+        if not message.get("more_body", False) and len(body) <= self.max_bytes:
+            return body  # the usual case: one message
+        chunks = [body]
+        size = len(body)
+        while message.get("more_body", False) and size <= self.max_bytes:
             message = await receive()
             if message["type"] == "http.disconnect":
-                return
+                raise _Disconnected
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
-                await send_json(send, 413, too_large)
-                return
             chunks.append(chunk)
-            more = message.get("more_body", False)
-        body = b"".join(chunks)
-        delivered = False
+        if size > self.max_bytes:
+            raise _TooLarge
+        return b"".join(chunks)
 
-        async def replay() -> Message:
-            nonlocal delivered
-            if not delivered:
-                delivered = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
+    def _authorise(self, scope: Scope) -> None:
+        path: str = scope["path"]
+        for prefix, name in SCOPES:
+            if path.startswith(prefix):
+                security.authorise(Request(scope), self.settings, name)
+                return

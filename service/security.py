@@ -5,12 +5,10 @@ authentication per client, so keys cannot be guessed at speed."""
 import hashlib
 import hmac
 import math
-from typing import Annotated
 
-from fastapi import Depends, FastAPI, Header, Request
+from fastapi import FastAPI, Request
 
 from service import clients
-from service.deps import SettingsDep
 from service.errors import Forbidden, RateLimited, Unauthorized
 from service.settings import Settings
 from service.throttle import TokenBucket
@@ -72,26 +70,30 @@ def _limit(request: Request, settings: Settings, identity: str) -> None:
         raise RateLimited(f"rate limit of {settings.rate_limit_per_minute} requests a minute reached", math.ceil(wait))
 
 
-# Declared so that /docs and clients (and schemathesis) know them; the request id is handled by
-# service.middleware.RequestContext before any route runs.
-ApiKey = Annotated[str | None, Header(alias="X-API-Key", description="An API key of the route's scope.")]
-RequestId = Annotated[
-    str | None,
-    Header(
-        alias="X-Request-ID",
-        description="Your id for this request (letters, digits, '.', '_', '-'; up to 64), sent back in the "
+def authorise(request: Request, settings: Settings, scope: str) -> None:
+    """Let the request through on `scope`'s keys (and, for intake, its rate limit), or raise the
+    ServiceError that says why not. Called once per request by service.middleware.Gateway."""
+    identity = _authorise(request, settings, scope, request.headers.get("x-api-key"))
+    if scope == "intake":
+        _limit(request, settings, identity)
+
+
+# Declared on every keyed operation of /openapi.json (service.openapi), so that /docs and clients
+# (and schemathesis) know them; both are read by service.middleware.Gateway before any route runs.
+KEY_HEADERS: list[dict[str, object]] = [
+    {
+        "name": "X-API-Key",
+        "in": "header",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": "An API key of the route's scope.",
+    },
+    {
+        "name": "X-Request-ID",
+        "in": "header",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": "Your id for this request (letters, digits, '.', '_', '-'; up to 64), sent back in the "
         "response; one is made when it is missing or not of that form.",
-    ),
+    },
 ]
-
-
-async def require_intake(request: Request, settings: SettingsDep, api_key: ApiKey = None, _: RequestId = None) -> None:
-    _limit(request, settings, _authorise(request, settings, "intake", api_key))
-
-
-async def require_admin(request: Request, settings: SettingsDep, api_key: ApiKey = None, _: RequestId = None) -> None:
-    _authorise(request, settings, "admin", api_key)
-
-
-IntakeAccess = Depends(require_intake)
-AdminAccess = Depends(require_admin)

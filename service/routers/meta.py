@@ -7,9 +7,8 @@ from fastapi import APIRouter
 from nlp.labels import labels
 from service.deps import TriageDep
 from service.schemas import PUBLIC_ERRORS, LabelInfo, LabelsResponse, ModelInfo
-from service.security import IntakeAccess
 
-router = APIRouter(prefix="/v1", dependencies=[IntakeAccess], responses=PUBLIC_ERRORS, tags=["meta"])
+router = APIRouter(prefix="/v1", responses=PUBLIC_ERRORS, tags=["meta"])
 
 
 @router.get("/labels", response_model=LabelsResponse)
