@@ -16,7 +16,7 @@ from typing import Any, Literal
 import numpy as np
 from sklearn.pipeline import Pipeline
 
-from nlp import stacking
+from nlp import explain, stacking
 from nlp.clauses import pieces
 from nlp.compiled import CompiledModel, CompileError
 from nlp.cues import Cue
@@ -32,6 +32,7 @@ URGENCY_AXIS = AXES.index("urgency")
 # Share of cue-bearing training texts labelled high, used when a manifest predates the measure.
 DEFAULT_CUE_PRECISION = 0.9
 POSSIBLE_DANGER = "possible danger"
+EXPLAIN_FEATURES = 40  # the strongest contributions an explanation weighs, of a few hundred in a text
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ class Triage:
                 extra={"model_version": self.version, "reason": str(exc)},
             )
             self._model = PipelineModel(pipeline)
-        self._phrases: dict[int, str | None] = {}  # feature index -> readable phrase, filled as met
+        self._grams: dict[int, str | None] = {}  # feature index -> its n-gram (None: not an n-gram), as met
         raw = manifest.get("urgency_stacker")
         urgency_classes = self._model.classes[URGENCY_AXIS]
         self._stacker = UrgencyStacker.from_json(raw, urgency_classes) if raw else None
@@ -188,7 +189,8 @@ class Triage:
         if self.explain_top:
             # Explain the labels finally given (after cue lift and low guard), not the raw argmax.
             chosen = [[(p.type.label, p.urgency.label)[axis] for p in results] for axis in range(len(AXES))]
-            for prediction, evidence in zip(results, self._explain(X, chosen), strict=True):
+            texts_read = [sc.text for sc in scored]
+            for prediction, evidence in zip(results, self._explain(X, texts_read, chosen), strict=True):
                 prediction.cues.extend(evidence)
         return results
 
@@ -219,8 +221,8 @@ class Triage:
                 best[owner] = (float(p), a, b)
         return best
 
-    def _explain(self, X: Any, chosen: list[list[str]]) -> list[list[Cue]]:
-        """Per text, the phrases that pushed most towards each axis's chosen label."""
+    def _explain(self, X: Any, texts: Sequence[str], chosen: list[list[str]]) -> list[list[Cue]]:
+        """Per text, the whole words that pushed most towards each axis's chosen label (nlp.explain)."""
         out: list[list[Cue]] = [[] for _ in range(X.shape[0])]
         weights = self._model.class_weights()
         for axis, axis_weights, labels, classes in zip(AXES, weights, chosen, self._model.classes, strict=True):
@@ -231,22 +233,26 @@ class Triage:
                 start, end = X.indptr[i], X.indptr[i + 1]
                 indices = X.indices[start:end]
                 contrib = X.data[start:end] * axis_weights[k, indices]
-                out[i].extend(self._top_phrases(indices, contrib, f"{axis}:{classes[k]}"))
+                pushes = self._pushes(indices, contrib)
+                signal = f"{axis}:{classes[k]}"
+                out[i].extend(Cue(phrase=p, signal=signal) for p in explain.phrases(texts[i], pushes, self.explain_top))
         return out
 
-    def _top_phrases(self, indices: np.ndarray, contrib: np.ndarray, signal: str) -> list[Cue]:
-        picked: list[str] = []
-        for j in np.argsort(-contrib):
-            if contrib[j] <= 0 or len(picked) >= self.explain_top:
+    def _pushes(self, indices: np.ndarray, contrib: np.ndarray) -> list[tuple[str, float]]:
+        """The n-grams behind the strongest positive contributions, with their weights; danger-cue
+        counts and factor flags are left out (the cues and factors fields already show them)."""
+        pushes: list[tuple[str, float]] = []
+        for j in np.argsort(-contrib)[:EXPLAIN_FEATURES]:
+            if contrib[j] <= 0:
                 break
             feature = int(indices[j])
-            if feature not in self._phrases:
-                self._phrases[feature] = _phrase(self._model.feature_name(feature))
-            phrase = self._phrases[feature]
-            if phrase is None or any(phrase in p or p in phrase for p in picked):
-                continue
-            picked.append(phrase)
-        return [Cue(phrase=p, signal=signal) for p in picked]
+            if feature not in self._grams:
+                source, _, gram = self._model.feature_name(feature).partition("__")
+                self._grams[feature] = gram if source in ("chars", "words") else None
+            named = self._grams[feature]
+            if named is not None:
+                pushes.append((named, float(contrib[j])))
+        return pushes
 
 
 def decide(scored: Scored, d: Decisions, min_han_chars: int = 4) -> Prediction:
@@ -343,19 +349,6 @@ class PipelineModel:
         if self._names is None:
             self._names = np.asarray(self.features.get_feature_names_out(), dtype=object)
         return str(self._names[j])
-
-
-def _phrase(feature: str) -> str | None:
-    """A readable phrase from a feature name, or None for cue counts, factor flags, single
-    characters and character runs that cross punctuation or spaces (they explain nothing)."""
-    source, _, gram = feature.partition("__")
-    if source in ("cues", "factors"):
-        return None
-    if source == "words":
-        gram = gram.replace(" ", "")
-    if han_count(gram) < 2 or not gram.isalnum():
-        return None
-    return gram
 
 
 def guard_low(urgency: AxisPrediction, guard: float) -> AxisPrediction:
