@@ -1,8 +1,9 @@
 """HTTP throughput of POST /v1/classify beside a bare FastAPI endpoint that validates the same body
-and returns a constant, both under uvicorn with one worker on loopback, loaded by the same tool
-(wrk if installed, else bench/loadgen.py) in the same run.
+and returns a constant, both served the same way (`service.workers.serve`: the same uvicorn
+configuration and supervisor) with the same number of workers, 1 and then 2, on loopback, loaded by
+the same tool (wrk if installed, else bench/loadgen.py) in the same run.
 
-    .venv/bin/python -m bench.http [--seconds 20] [--connections 64]
+    .venv/bin/python -m bench.http [--seconds 10] [--connections 64] [--workers 1 2]
 """
 
 import argparse
@@ -21,21 +22,12 @@ TEXT = "我和隔壁老李家为了宅基地的地界吵了好几年，最近他
 BODY = {"text": TEXT}
 
 
-def uvicorn_command(app: str, port: int) -> list[str]:
-    # Same server and settings as `dispute-triage serve`: uvicorn, one worker, no access log.
-    return [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        app,
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--no-access-log",
-        "--log-level",
-        "warning",
-    ]
+def bare_command(port: int, workers: int) -> list[str]:
+    return [sys.executable, "-m", "bench.bare_app", "--port", str(port), "--workers", str(workers)]
+
+
+def classify_command(port: int, workers: int) -> list[str]:
+    return [*service_command(port), "--workers", str(workers)]
 
 
 def wrk(url: str, seconds: int, connections: int) -> dict[str, float]:
@@ -77,35 +69,31 @@ def python_load(url: str, seconds: int, connections: int) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     args = parser.parse_args()
     tool = "wrk" if shutil.which("wrk") else "bench/loadgen.py"
     load = wrk if tool == "wrk" else python_load
-    results = {}
-    for name, command in (
-        ("bare endpoint", lambda port: uvicorn_command("bench.bare_app:app", port)),
-        ("classify", service_command),
-    ):
-        port = free_port()
-        with serving(command(port), port):
-            url = f"http://127.0.0.1:{port}/v1/classify"
-            load(url, 2, args.connections)  # warm-up
-            results[name] = load(url, args.seconds, args.connections)
-    ratio = results["classify"]["rps"] / results["bare endpoint"]["rps"]
-    print(
-        json.dumps(
-            {
-                "tool": tool,
-                "connections": args.connections,
-                "seconds": args.seconds,
-                **results,
-                "classify/bare throughput": round(ratio, 3),
-            },
-            indent=2,
-            ensure_ascii=False,
-        )
-    )
+    report: dict[str, object] = {"tool": tool, "connections": args.connections, "seconds": args.seconds}
+    for workers in args.workers:
+        results = {}
+        for name, command in (("bare endpoint", bare_command), ("classify", classify_command)):
+            port = free_port()
+            with serving(command(port, workers), port):
+                url = f"http://127.0.0.1:{port}/v1/classify"
+                load(url, 2, args.connections)  # warm-up
+                results[name] = load(url, args.seconds, args.connections)
+        ratio = results["classify"]["rps"] / results["bare endpoint"]["rps"]
+        report[f"{workers} worker{'s' if workers > 1 else ''}"] = {
+            "bare rps": round(results["bare endpoint"]["rps"]),
+            "classify rps": round(results["classify"]["rps"]),
+            "classify p50_ms": results["classify"]["p50_ms"],
+            "classify p99_ms": results["classify"]["p99_ms"],
+            "errors": results["classify"]["errors"] + results["bare endpoint"]["errors"],
+            "classify/bare throughput": round(ratio, 3),
+        }
+    print(json.dumps(report, indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":

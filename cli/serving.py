@@ -1,7 +1,6 @@
 """serve, classify: the model at work."""
 
 import json
-import os
 import signal
 from dataclasses import asdict
 from typing import Annotated
@@ -21,13 +20,12 @@ def serve(
     workers: Annotated[int | None, typer.Option(min=1, help="Worker processes on the one port [DT_WORKERS].")] = None,
 ) -> None:
     """Start the HTTP service; exits 1 with one line if there is no loadable model."""
-    import uvicorn
 
     from service import logs, server, store
     from service.main import create_app
     from service.settings import get_settings
     from service.state import ModelHolder, release_memory
-    from service.workers import Supervisor, bind
+    from service.workers import serve as serve_workers
 
     settings = get_settings()
     logs.configure(settings.log_level)
@@ -50,30 +48,20 @@ def serve(
         timeout_graceful_shutdown=30,
     )
     count = workers or settings.workers
-    if count == 1:
-        running = uvicorn.Server(config)
-        running.run()
-        if not running.started:  # e.g. the port is taken: uvicorn has said why
-            raise typer.Exit(code=3)
-        return
-    try:
-        sock = bind(config.host, config.port)
-    except OSError as exc:
-        fail(f"cannot listen on {config.host}:{config.port}: {exc}")
-    store.make_engine(settings.database_url).dispose()  # tables made once, not raced by the workers
-
-    def serve_one() -> int:
-        app.state.supervisor = os.getppid()
-        worker = uvicorn.Server(config)
-        worker.run(sockets=[sock])
-        return 0 if worker.started else 3
+    if count > 1:
+        store.make_engine(settings.database_url).dispose()  # tables made once, not raced by the workers
 
     def let_go() -> None:  # the workers hold the model now; a worker forked later loads its own
         holder.triage = None
         holder.loaded = None
         release_memory()
 
-    raise typer.Exit(code=Supervisor(serve_one, count, let_go).run())
+    try:
+        code = serve_workers(config, count, let_go)
+    except OSError as exc:
+        fail(f"cannot listen on {config.host}:{config.port}: {exc}")
+    if code:
+        raise typer.Exit(code=code)
 
 
 @app.command()

@@ -8,6 +8,7 @@ added up, and the phrases that pushed most are the reasons given.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from nlp.normalize import han_count
 from nlp.tokenize import tokenize
@@ -15,33 +16,49 @@ from nlp.tokenize import tokenize
 Span = tuple[int, int]
 
 
+@dataclass(frozen=True)
+class Words:
+    """A (normalised) text cut into words: where each lies, and which word holds each character."""
+
+    text: str
+    spans: tuple[Span, ...]
+    owner: tuple[int, ...]  # per character, the index of the word holding it, or -1
+
+    @classmethod
+    def of(cls, text: str) -> "Words":
+        spans: list[Span] = []
+        owner = [-1] * len(text)
+        at = 0
+        for word in tokenize(text):
+            start = text.find(word, at)
+            if start >= 0:
+                at = start + len(word)
+                owner[start:at] = [len(spans)] * len(word)
+                spans.append((start, at))
+        return cls(text, tuple(spans), tuple(owner))
+
+    def widened(self, start: int, end: int) -> Span | None:
+        """The run of whole words covering text[start:end], or None if any of it lies outside a word."""
+        first, last = self.owner[start], self.owner[end - 1]
+        if first < 0 or last < 0:
+            return None
+        spans = self.spans
+        for k in range(first, last):
+            if spans[k][1] != spans[k + 1][0]:  # punctuation or a space between the words
+                return None
+        return spans[first][0], spans[last][1]
+
+
 def word_spans(text: str) -> list[Span]:
     """Where each word `tokenize` finds lies in the (normalised) text, in order."""
-    spans: list[Span] = []
-    at = 0
-    for word in tokenize(text):
-        start = text.find(word, at)
-        if start >= 0:
-            spans.append((start, start + len(word)))
-            at = start + len(word)
-    return spans
+    return list(Words.of(text).spans)
 
 
-def _widened(spans: list[Span], start: int, end: int) -> Span | None:
-    """The run of whole words covering text[start:end], or None if any of it lies outside a word."""
-    covering = [s for s in spans if s[0] < end and s[1] > start]
-    if not covering:
-        return None
-    for (_, left_end), (right_start, _) in zip(covering, covering[1:], strict=False):
-        if left_end != right_start:  # punctuation or a space between the words
-            return None
-    return covering[0][0], covering[-1][1]
-
-
-def phrases(text: str, pushes: Iterable[tuple[str, float]], top: int) -> list[str]:
+def phrases(text: str | Words, pushes: Iterable[tuple[str, float]], top: int) -> list[str]:
     """The `top` phrases of whole words that the pushes (gram, weight > 0) land on, strongest first;
     a phrase inside a stronger one, or with fewer than two Han characters, is left out."""
-    spans = word_spans(text)
+    words = text if isinstance(text, Words) else Words.of(text)
+    text = words.text
     weight: dict[Span, float] = {}
     for gram, push in pushes:
         gram = gram.replace(" ", "")  # a word pair is named "w1 w2"
@@ -50,16 +67,16 @@ def phrases(text: str, pushes: Iterable[tuple[str, float]], top: int) -> list[st
         occurrences: list[Span] = []
         at = text.find(gram)
         while at >= 0:
-            if (span := _widened(spans, at, at + len(gram))) is not None:
+            if (span := words.widened(at, at + len(gram))) is not None:
                 occurrences.append(span)
             at = text.find(gram, at + 1)
         for span in occurrences:
             weight[span] = weight.get(span, 0.0) + push / len(occurrences)
     picked: list[str] = []
     for span in sorted(weight, key=weight.__getitem__, reverse=True):
-        phrase = text[span[0] : span[1]]
         if len(picked) >= top:
             break
+        phrase = text[span[0] : span[1]]
         if han_count(phrase) < 2 or any(phrase in p or p in phrase for p in picked):
             continue
         picked.append(phrase)

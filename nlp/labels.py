@@ -35,7 +35,12 @@ def codes(axis: str) -> tuple[str, ...]:
 
 
 def name_of(axis: str, code: str) -> str:
-    return next(label.name for label in labels(axis) if label.code == code)
+    return _names()[axis, code]
+
+
+@cache
+def _names() -> dict[tuple[str, str], str]:
+    return {(axis, label.code): label.name for axis, items in _catalogue().items() for label in items}
 
 
 TYPES: tuple[str, ...] = codes("type")

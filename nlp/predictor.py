@@ -32,7 +32,7 @@ URGENCY_AXIS = AXES.index("urgency")
 # Share of cue-bearing training texts labelled high, used when a manifest predates the measure.
 DEFAULT_CUE_PRECISION = 0.9
 POSSIBLE_DANGER = "possible danger"
-EXPLAIN_FEATURES = 40  # the strongest contributions an explanation weighs, of a few hundred in a text
+EXPLAIN_FEATURES = 12  # the strongest contributions an explanation weighs, of a few hundred in a text
 
 
 @dataclass(frozen=True)
@@ -225,6 +225,7 @@ class Triage:
         """Per text, the whole words that pushed most towards each axis's chosen label (nlp.explain)."""
         out: list[list[Cue]] = [[] for _ in range(X.shape[0])]
         weights = self._model.class_weights()
+        words = [explain.Words.of(text) for text in texts]
         for axis, axis_weights, labels, classes in zip(AXES, weights, chosen, self._model.classes, strict=True):
             if axis_weights is None:
                 continue
@@ -235,14 +236,19 @@ class Triage:
                 contrib = X.data[start:end] * axis_weights[k, indices]
                 pushes = self._pushes(indices, contrib)
                 signal = f"{axis}:{classes[k]}"
-                out[i].extend(Cue(phrase=p, signal=signal) for p in explain.phrases(texts[i], pushes, self.explain_top))
+                out[i].extend(Cue(phrase=p, signal=signal) for p in explain.phrases(words[i], pushes, self.explain_top))
         return out
 
     def _pushes(self, indices: np.ndarray, contrib: np.ndarray) -> list[tuple[str, float]]:
         """The n-grams behind the strongest positive contributions, with their weights; danger-cue
         counts and factor flags are left out (the cues and factors fields already show them)."""
         pushes: list[tuple[str, float]] = []
-        for j in np.argsort(-contrib)[:EXPLAIN_FEATURES]:
+        if len(contrib) > EXPLAIN_FEATURES:  # only the strongest few are weighed: no full sort
+            strongest = np.argpartition(-contrib, EXPLAIN_FEATURES)[:EXPLAIN_FEATURES]
+            order = strongest[np.argsort(-contrib[strongest])]
+        else:
+            order = np.argsort(-contrib)
+        for j in order:
             if contrib[j] <= 0:
                 break
             feature = int(indices[j])

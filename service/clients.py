@@ -27,6 +27,9 @@ FORWARDING = (
 )
 
 
+_FORWARDING = frozenset(h.encode("latin-1") for h in FORWARDING)  # ASGI header names are lower-case bytes
+
+
 @lru_cache(maxsize=4096)
 def is_loopback(host: str | None) -> bool:
     try:
@@ -109,4 +112,4 @@ def is_local(request: Request, proxies: Sequence[str]) -> bool:
     trusted = networks(tuple(proxies))
     if trusted and _within(_address(peer or ""), trusted):
         return is_loopback(_forwarded(request, trusted))
-    return is_loopback(peer) and not any(h in request.headers for h in FORWARDING)
+    return is_loopback(peer) and not any(name in _FORWARDING for name, _ in request.scope["headers"])

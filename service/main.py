@@ -14,7 +14,7 @@ from nlp import tokenize
 from nlp.artifact import ArtifactError
 from service import errors, openapi, store
 from service.metrics import Metrics
-from service.middleware import Gateway
+from service.middleware import Deadlines, Gateway
 from service.routers import admin, classify, feedback, meta, probes
 from service.settings import Settings, get_settings
 from service.state import ModelHolder, follow_quietly
@@ -72,6 +72,7 @@ def create_app(settings: Settings | None = None, holder: ModelHolder | None = No
         log.info("ready", extra={"model_version": holder.triage.version if holder.triage else None, "pid": os.getpid()})
         yield
         follower.cancel()
+        app.state.deadlines.close()
         app.state.store.dispose()
 
     app = FastAPI(
@@ -88,5 +89,6 @@ def create_app(settings: Settings | None = None, holder: ModelHolder | None = No
     app.openapi = openapi.with_limits(app, settings)  # type: ignore[method-assign]
     for router in (classify.router, feedback.router, meta.router, admin.router, probes.router):
         app.include_router(router)
-    app.add_middleware(Gateway, settings=settings, metrics=app.state.metrics)
+    app.state.deadlines = Deadlines(settings.request_timeout_seconds)
+    app.add_middleware(Gateway, settings=settings, metrics=app.state.metrics, deadlines=app.state.deadlines)
     return app

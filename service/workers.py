@@ -27,6 +27,8 @@ from collections.abc import Callable
 from contextlib import suppress
 from types import FrameType
 
+import uvicorn
+
 log = logging.getLogger("dispute_triage")
 YOUNG_SECONDS = 10.0
 MAX_YOUNG_DEATHS = 5
@@ -139,3 +141,22 @@ class Supervisor:
                 time.sleep(1.0)
             self._spawn()
         return 0
+
+
+def serve(config: uvicorn.Config, workers: int, let_go: Callable[[], None] = lambda: None) -> int:
+    """Serve `config`'s app in this process (one worker) or in `workers` forked ones; the exit
+    code. `let_go` runs in the supervisor once the workers are forked (to drop what they inherited)."""
+    if workers == 1:
+        server = uvicorn.Server(config)
+        server.run()
+        return 0 if server.started else 3  # not started: e.g. the port is taken, and uvicorn said why
+    sock = bind(config.host, config.port)
+
+    def serve_one() -> int:
+        app = config.app
+        app.state.supervisor = os.getppid()  # type: ignore[union-attr]
+        worker = uvicorn.Server(config)
+        worker.run(sockets=[sock])
+        return 0 if worker.started else 3
+
+    return Supervisor(serve_one, workers, let_go).run()

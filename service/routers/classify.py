@@ -1,8 +1,8 @@
 """POST /v1/classify and /v1/classify/batch."""
 
-import json
 from typing import Any
 
+import orjson
 from fastapi import APIRouter, Request, Response
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
@@ -62,7 +62,7 @@ def result(prediction: Prediction, item_id: str | None, triage: Triage, settings
 
 
 def json_response(payload: dict[str, Any]) -> Response:
-    return Response(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode(), media_type=JSON)
+    return Response(orjson.dumps(payload), media_type=JSON)  # UTF-8, as FastAPI's JSONResponse; 10x faster
 
 
 def record(request: Request, predictions: list[Prediction], triage: Triage) -> None:
@@ -120,7 +120,8 @@ async def classify(body: ClassifyRequest, request: Request) -> Response:
     size = check_text(body.text, settings)
     prediction = (await offload.predict(request.app, triage, [body.text], [size]))[0]
     record(request, [prediction], triage)
-    await keep_for_review([(body.text, body.id)], [prediction], triage, state.store, settings)
+    if settings.keep_low_confidence:
+        await keep_for_review([(body.text, body.id)], [prediction], triage, state.store, settings)
     return json_response(result(prediction, body.id, triage, settings))
 
 
