@@ -98,6 +98,7 @@ async def measure(n: int, rounds: int) -> dict[str, float]:
         "classify_prediction_stubbed_ms": round(layers_ms, 4),
         "classify_ms": round(classify_ms, 4),
         "service_layers_beyond_bare_ms": round(layers_ms - bare_ms, 4),
+        "service_layers_per_bare_request": round((layers_ms - bare_ms) / bare_ms, 2),
         "prediction_ms": round(classify_ms - layers_ms, 4),
     }
 

@@ -44,6 +44,10 @@ def run(module: list[str]) -> list[dict[str, object]]:
     return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
 
 
+def _load() -> str:
+    return " / ".join(f"{x:.1f}" for x in os.getloadavg()) + " (1 / 5 / 15 min)"
+
+
 def verdict(key: str, value: object) -> str:
     if key not in TARGETS or not isinstance(value, int | float):
         return ""
@@ -59,6 +63,7 @@ def main() -> None:
         f"Last run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}; produced by `.venv/bin/python -m bench.run`.",
         "Load goes to loopback only; every run is bounded in requests and time.",
+        f"Load average of the machine (shared with other work) at the start: {_load()}.",
     ]
     for title, module in BENCHES:
         lines += ["", f"## {title}", "", f"`.venv/bin/python -m {' '.join(module)}`", ""]
@@ -72,6 +77,7 @@ def main() -> None:
                 else:
                     lines.append(f"- {key}: {value}{verdict(key, value)}")
             lines.append("")
+    lines += ["", f"Load average at the end: {_load()}."]
     (ROOT / "bench" / "results.md").write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
     print((ROOT / "bench" / "results.md").read_text())
 

@@ -56,7 +56,7 @@ def promote(
     except (ArtifactError, DatasetError, registry.PromotionRefused) as exc:
         fail(str(exc))
     typer.echo(f"{pointer['version']} is live (previous: {pointer['history'][0] if pointer['history'] else 'none'})")
-    typer.echo("a running service picks it up on POST /admin/reload or SIGHUP")
+    typer.echo("running services pick it up within DT_RELOAD_POLL_SECONDS (at once on POST /admin/reload or SIGHUP)")
 
 
 @app.command()

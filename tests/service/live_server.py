@@ -2,11 +2,13 @@
 port, for tests that need real concurrency or the real HTTP server."""
 
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import httpx2 as httpx
 import uvicorn
 from fastapi import FastAPI
 
@@ -36,3 +38,16 @@ def running(app: FastAPI) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=15)
+
+
+def wait_ready(base: str, server: "subprocess.Popen[str]", timeout: float = 90) -> None:
+    """Until `base`/readyz answers 200; fails with the server's error output if it exits first."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        assert time.monotonic() < deadline and server.poll() is None, server.stderr and server.stderr.read()
+        time.sleep(0.1)

@@ -14,7 +14,7 @@ import httpx2 as httpx
 import pytest
 
 from nlp.registry import live_directory
-from tests.service.live_server import free_port
+from tests.service.live_server import free_port, wait_ready
 
 CLI = [sys.executable, "-m", "cli.main"]
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,15 +79,7 @@ def test_sigterm_finishes_the_request_in_flight_then_exits_0(models_root: Path, 
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline and server.poll() is None, server.stderr.read() if server.stderr else ""
-            time.sleep(0.1)
+        wait_ready(base, server)
         # A batch slow enough (long texts) to still be running when SIGTERM arrives.
         items = [{"id": str(i), "text": "楼上漏水把天花板泡坏了，我找了物业好几次都没人管。" * 150} for i in range(500)]
         result: dict[str, object] = {}

@@ -12,13 +12,12 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx2 as httpx
 import pytest
 
-from tests.service.live_server import free_port
+from tests.service.live_server import free_port, wait_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 TRAIN_ONLY = ("pandas", "matplotlib", "openpyxl", "defusedxml")
@@ -116,15 +115,7 @@ def test_the_serving_only_environment_serves_a_model(serving_env: Path, models_r
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline and server.poll() is None, server.stderr and server.stderr.read()
-            time.sleep(0.2)
+        wait_ready(base, server)
         answer = httpx.post(f"{base}/v1/classify", json={"text": "我老公喝了酒拿着菜刀说要砍死我"}, timeout=30)
         assert answer.status_code == 200, answer.text
         assert answer.json()["urgency"]["label"] == "high"

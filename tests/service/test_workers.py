@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 
-from tests.service.live_server import free_port
+from tests.service.live_server import free_port, wait_ready
 from tests.service.test_process import CLI, env_for
 from training import registry
 from training.train import train
@@ -48,15 +48,7 @@ def serving(
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline and server.poll() is None, server.stderr and server.stderr.read()
-            time.sleep(0.1)
+        wait_ready(base, server)
         yield base, server
     finally:
         server.send_signal(signal.SIGTERM)
