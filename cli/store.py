@@ -1,19 +1,43 @@
-"""feedback export, review export: hand the desk's corrections and the review queue to analysts."""
+"""feedback export, review export, db upgrade: hand the desk's corrections and the review queue to
+analysts, and bring the store's schema up to date."""
 
 import csv
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy import Engine
 
-from service import store
-from service.settings import get_settings
+from cli.common import fail
+from store import migrate, records
+from store.engine import make_engine
+from store.errors import StoreError
+from store.settings import get_store_settings
 
 feedback_app = typer.Typer(no_args_is_help=True, help="Corrections posted by intake desks.")
 review_app = typer.Typer(no_args_is_help=True, help="Low-confidence predictions kept for labelling.")
+db_app = typer.Typer(no_args_is_help=True, help="The store's schema (Alembic migrations).")
 
 DbOpt = Annotated[str | None, typer.Option("--database", help="Database URL [DT_DATABASE_URL].")]
+
+
+@contextmanager
+def opened(database: str | None, *, upgrade: bool | None = None) -> Iterator[Engine]:
+    """The store's engine, its schema brought up to date first unless `upgrade` (by default
+    DT_DATABASE_MIGRATE) is off; a refusal ends the command with one line."""
+    settings = get_store_settings()
+    engine = make_engine(database or settings.database_url, timeout_seconds=settings.database_timeout_seconds)
+    try:
+        if settings.database_migrate if upgrade is None else upgrade:
+            migrate.upgrade(engine)
+        yield engine
+    except StoreError as exc:
+        fail(f"the store is unavailable: {exc.reason}")
+    finally:
+        engine.dispose()
 
 
 @feedback_app.command("export")
@@ -22,10 +46,9 @@ def export_feedback(
     database: DbOpt = None,
 ) -> None:
     """Write the corrections as labelled JSONL; review it, then `dispute-triage import` it."""
-    engine = store.make_engine(database or get_settings().database_url)
     n = 0
-    with out.open("w", encoding="utf-8") as fh:
-        for row in store.feedback_rows(engine=engine):
+    with opened(database) as engine, out.open("w", encoding="utf-8") as fh:
+        for row in records.feedback_rows(engine=engine):
             record = {"id": f"fb-{row['id']}", "text": row["text"], "type": row["type"], "urgency": row["urgency"]}
             record |= {"source": "feedback", "note": row["note"]} if row["note"] else {"source": "feedback"}
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -39,13 +62,30 @@ def export_review(
     database: DbOpt = None,
 ) -> None:
     """Write kept predictions as a spreadsheet: fill in `type` and `urgency`, then import it."""
-    engine = store.make_engine(database or get_settings().database_url)
     columns = ["text", "predicted_type", "type_confidence", "predicted_urgency", "urgency_confidence", "reasons"]
     n = 0
-    with out.open("w", encoding="utf-8-sig", newline="") as fh:
+    with opened(database) as engine, out.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["id", *columns, "type", "urgency"])
-        for row in store.review_rows(engine=engine):
+        for row in records.review_rows(engine=engine):
             writer.writerow([f"rq-{row['id']}", *(row[c] for c in columns), "", ""])
             n += 1
     typer.echo(f"{n} predictions written to {out}; fill in type and urgency, then `dispute-triage import {out}`")
+
+
+@db_app.command("upgrade")
+def upgrade(database: DbOpt = None) -> None:
+    """Bring the schema to the latest revision; a database made before migrations is adopted as is."""
+    with opened(database, upgrade=False) as engine:
+        before, after = migrate.upgrade(engine)
+    typer.echo(f"schema at revision {after} (was {before or 'empty'})")
+
+
+@db_app.command("current")
+def current(database: DbOpt = None) -> None:
+    """Print the schema's revision and whether it is the latest."""
+    with opened(database, upgrade=False) as engine:
+        found = migrate.current(engine)
+    latest = migrate.head()
+    advice = "" if found == latest else ": run `dispute-triage db upgrade`"
+    typer.echo(f"schema at revision {found or 'none'}; latest {latest}{advice}")
