@@ -1,11 +1,14 @@
 """An opened store: its engine and what this process last learned of its state, for readiness.
 
 Opening never raises: a database that is down, read-only or full leaves the store `unavailable`
-with the reason, so a service can start and keep classifying while writes are refused. Each write,
-and each check, updates the state; a check of an unavailable store retries what failed.
+with the reason, so a service can start and keep classifying while writes are refused. Each write
+and each check updates the state. A check writes one heartbeat row, but a full disk can still take
+that row while it refuses a correction, so a write refused in the last `recent_seconds` keeps the
+store unavailable until a write succeeds or that time has passed.
 """
 
 import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
@@ -26,11 +29,13 @@ class StoreState:
 
 
 class Database:
-    def __init__(self, engine: Engine, *, migrate_schema: bool = True) -> None:
+    def __init__(self, engine: Engine, *, migrate_schema: bool = True, recent_seconds: float = 30.0) -> None:
         self.engine = engine
         self.migrate_schema = migrate_schema
+        self.recent_seconds = recent_seconds
         self.schema_ready = False
         self.state = StoreState("unavailable", "not opened yet")
+        self._refused: tuple[float, str] | None = None  # when and why the last write was refused
         self._lock = threading.Lock()
 
     @classmethod
@@ -64,14 +69,21 @@ class Database:
                 with refusals(), writing(self.engine) as conn:
                     conn.execute(update(heartbeat).values(checked_at=datetime.now(UTC)))
             except StoreError as exc:
-                return self.failed(exc.reason)
-            return self.succeeded()
+                self.state = StoreState("unavailable", exc.reason)
+                return self.state
+            if self._refused is not None and (ago := time.monotonic() - self._refused[0]) < self.recent_seconds:
+                self.state = StoreState("unavailable", f"{self._refused[1]} (a write was refused {ago:.0f} s ago)")
+            else:
+                self.state = StoreState("ok")
+            return self.state
 
     def succeeded(self) -> StoreState:
+        self._refused = None
         self.state = StoreState("ok")
         return self.state
 
     def failed(self, reason: str) -> StoreState:
+        self._refused = (time.monotonic(), reason)
         self.state = StoreState("unavailable", reason)
         return self.state
 

@@ -3,8 +3,11 @@ migrations existed (the tables create_all made then are stamped as revision 0001
 
 The whole upgrade is one transaction that holds the database's write lock (SQLite) or an advisory
 lock (PostgreSQL), so replicas starting together upgrade once and a failed upgrade leaves the schema
-as it was.
+as it was. Within one process, Alembic keeps the running migration in module globals
+(`alembic.context`), so migrations there run one at a time.
 """
+
+import threading
 
 from alembic import command
 from alembic.config import Config
@@ -32,6 +35,7 @@ _BASELINE_COLUMNS = {
     },
 }
 _LOCK_ID = 0x64745F7374  # any constant shared by every process upgrading this database
+_IN_PROCESS = threading.Lock()
 
 
 def _config(connection: Connection | None = None) -> Config:
@@ -55,7 +59,7 @@ def current(engine: Engine) -> str | None:
 
 def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
     """Upgrade to `revision`; the revisions before and after."""
-    with refusals(), writing(engine) as conn:
+    with _IN_PROCESS, refusals(), writing(engine) as conn:
         config = _locked(conn)
         before = MigrationContext.configure(conn).get_current_revision()
         if before is None and inspect(conn).has_table("feedback"):
@@ -68,7 +72,7 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
 
 def downgrade(engine: Engine, revision: str) -> None:
     """Undo migrations down to `revision` ("base": none at all)."""
-    with refusals(), writing(engine) as conn:
+    with _IN_PROCESS, refusals(), writing(engine) as conn:
         command.downgrade(_locked(conn), revision)
 
 

@@ -71,15 +71,8 @@ class PostgresServer:
     def create_database(self) -> str:
         """A new empty database; its SQLAlchemy URL."""
         name = f"t_{uuid.uuid4().hex[:12]}"
-        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=dt dbname=postgres", autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+        execute(self.url(), f"CREATE DATABASE {name}")
         return self.url(name)
-
-    def sql(self, database_url: str, statement: str) -> None:
-        """Run one statement as the superuser, outside any transaction."""
-        dbname = database_url.rsplit("/", 1)[1]
-        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=dt dbname={dbname}", autocommit=True) as conn:
-            conn.execute(statement)  # type: ignore[arg-type]
 
     def destroy(self) -> None:
         try:
@@ -96,3 +89,14 @@ def _ensure_user() -> None:
         subprocess.run(
             ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", USER], check=True, timeout=60
         )
+
+
+def libpq_url(url: str) -> str:
+    """psycopg's form of a SQLAlchemy URL."""
+    return url.replace("postgresql+psycopg://", "postgresql://")
+
+
+def execute(url: str, statement: str) -> None:
+    """Run one statement as the superuser, outside any transaction."""
+    with psycopg.connect(libpq_url(url), autocommit=True) as conn:
+        conn.execute(statement)  # type: ignore[arg-type]

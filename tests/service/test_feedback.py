@@ -74,8 +74,8 @@ def test_a_retry_with_the_same_idempotency_key_is_stored_once(desk: TestClient, 
     fresh = desk.post("/v1/feedback", json=CORRECTION, headers={"Idempotency-Key": "another"})
     assert fresh.json()["stored_id"] != first.json()["stored_id"]
     assert len(stored_feedback(database_url)) == 2
-    for bad in ("", "x" * 201, "有中文".encode()):
-        assert desk.post("/v1/feedback", json=CORRECTION, headers={"Idempotency-Key": bad}).status_code == 422
+    for bad in (b"", b"x" * 201, "有中文".encode()):
+        assert desk.post("/v1/feedback", json=CORRECTION, headers={b"Idempotency-Key": bad}).status_code == 422
 
 
 def test_eight_threads_post_500_each_and_all_4000_are_stored(settings_for: Settings) -> None:
