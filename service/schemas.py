@@ -131,7 +131,10 @@ class StoreHealth(BaseModel):
 class Health(BaseModel):
     status: str
     model_version: str | None = None
-    store: StoreHealth | None = Field(None, description="On /readyz: whether corrections can be stored now.")
+
+
+class Readiness(Health):
+    store: StoreHealth = Field(description="Whether corrections can be stored now; never makes /readyz fail.")
 
 
 class ModelInfo(BaseModel):
