@@ -17,23 +17,9 @@ from sqlalchemy import Connection, Engine, inspect, text
 
 from store.engine import writing
 from store.errors import StoreError, refusals
+from store.migrations.versions.rev_0001_baseline import baseline
 
 BASELINE = "0001"
-_BASELINE_COLUMNS = {
-    "feedback": {"id", "case_id", "text", "type", "urgency", "note", "model_version", "created_at"},
-    "review_queue": {
-        "id",
-        "case_id",
-        "text",
-        "predicted_type",
-        "type_confidence",
-        "predicted_urgency",
-        "urgency_confidence",
-        "reasons",
-        "model_version",
-        "created_at",
-    },
-}
 _LOCK_ID = 0x64745F7374  # any constant shared by every process upgrading this database
 _IN_PROCESS = threading.Lock()
 
@@ -86,10 +72,10 @@ def _locked(conn: Connection) -> Config:
 
 def _check_baseline(conn: Connection) -> None:
     found = inspect(conn)
-    for table, columns in _BASELINE_COLUMNS.items():
-        have = {c["name"] for c in found.get_columns(table)} if found.has_table(table) else set()
-        if have != columns:
+    for table in baseline.tables.values():
+        have = {c["name"] for c in found.get_columns(table.name)} if found.has_table(table.name) else set()
+        if have != set(table.columns.keys()):
             raise StoreError(
-                f"table {table} has columns {sorted(have)}, not those of the schema before migrations; "
+                f"table {table.name} has columns {sorted(have)}, not those of the schema before migrations; "
                 "it was not made by dispute-triage and is left as it is"
             )

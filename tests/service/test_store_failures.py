@@ -23,21 +23,13 @@ from sqlalchemy import event
 from service.main import create_app
 from service.settings import Settings
 from store import records
-from store.engine import make_engine
 from tests.postgres import PostgresServer, execute, libpq_url
 from tests.service.live_server import free_port, running
+from tests.service.test_feedback import stored_feedback as rows
 from tests.service.test_process import CLI, env_for
 
 CORRECTION = {"id": "case-7", "text": "工地老板拖欠工资三个月，电话13812345678", "type": "wages", "urgency": "medium"}
 CLASSIFY = {"text": "邻居家装修把我家墙震裂了"}
-
-
-def rows(url: str) -> list[dict]:
-    engine = make_engine(url)
-    try:
-        return list(records.feedback_rows(engine=engine))
-    finally:
-        engine.dispose()
 
 
 @contextmanager

@@ -11,7 +11,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from fastapi.testclient import TestClient
-from sqlalchemy import Column, DateTime, Float, Integer, MetaData, String, Table, Text, inspect, select, text
+from sqlalchemy import inspect, select, text
 from typer.testing import CliRunner
 
 from cli.main import app as cli
@@ -20,37 +20,13 @@ from service.settings import Settings
 from store import migrate, records
 from store.engine import make_engine
 from store.errors import StoreError
+from store.migrations.versions.rev_0001_baseline import baseline
 from store.schema import metadata
 from tests.store import replica
 
-# The tables exactly as main's service/store.py defined them before migrations, made with create_all.
-legacy = MetaData()
-Table(
-    "feedback",
-    legacy,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("case_id", String(200)),
-    Column("text", Text, nullable=False),
-    Column("type", String(16), nullable=False),
-    Column("urgency", String(16), nullable=False),
-    Column("note", Text),
-    Column("model_version", String(64)),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-)
-Table(
-    "review_queue",
-    legacy,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("case_id", String(200)),
-    Column("text", Text, nullable=False),
-    Column("predicted_type", String(16), nullable=False),
-    Column("type_confidence", Float, nullable=False),
-    Column("predicted_urgency", String(16), nullable=False),
-    Column("urgency_confidence", Float, nullable=False),
-    Column("reasons", Text),
-    Column("model_version", String(64)),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-)
+# The tables exactly as main's service/store.py defined them before migrations (the baseline
+# revision keeps that definition frozen), made with create_all as main made them.
+legacy = baseline
 NOW = datetime(2026, 12, 1, 8, 30, tzinfo=UTC)
 OLD_FEEDBACK: list[dict[str, Any]] = [
     {"case_id": "13812345678", "text": "老板欠薪138****5678", "type": "wages", "urgency": "medium", "note": "回访"},
