@@ -3,6 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 MODELS ?= models
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: serve test lint model clean
 
@@ -28,10 +29,16 @@ serve: $(VENV)/.installed $(MODELS)/live.json
 	$(BIN)/dispute-triage serve --host 127.0.0.1 --port 8000
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check nlp service training cli tests bench
-	$(BIN)/mypy nlp service training cli
+	$(BIN)/ruff check nlp service training cli store tests bench
+	$(BIN)/mypy nlp service training cli store
 
-test: $(VENV)/.installed-test lint
+# The store's tests start their own PostgreSQL server from Debian's package (CI runs as root).
+.PHONY: postgresql
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql >/dev/null; }
+
+test: $(VENV)/.installed-test lint postgresql
 	$(BIN)/python -m pytest
 
 clean:

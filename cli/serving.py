@@ -21,7 +21,7 @@ def serve(
 ) -> None:
     """Start the HTTP service; exits 1 with one line if there is no loadable model."""
 
-    from service import logs, server, store
+    from service import logs, server
     from service.main import create_app
     from service.settings import get_settings
     from service.state import ModelHolder, release_memory
@@ -47,9 +47,7 @@ def serve(
         access_log=False,  # the app writes its own JSON access log, without texts
         timeout_graceful_shutdown=30,
     )
-    count = workers or settings.workers
-    if count > 1:
-        store.make_engine(settings.database_url).dispose()  # tables made once, not raced by the workers
+    count = workers or settings.workers  # the store's migrations lock against each other (store/migrate.py)
 
     def let_go() -> None:  # the workers hold the model now; a worker forked later loads its own
         holder.triage = None

@@ -9,15 +9,17 @@ from contextlib import asynccontextmanager, suppress
 from functools import partial
 
 from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
 
 from nlp import tokenize
 from nlp.artifact import ArtifactError
-from service import errors, openapi, store
+from service import errors, openapi
 from service.metrics import Metrics
 from service.middleware import Deadlines, Gateway
 from service.routers import admin, classify, feedback, meta, probes
 from service.settings import Settings, get_settings
 from service.state import ModelHolder, follow_quietly
+from store.database import Database
 
 log = logging.getLogger("dispute_triage")
 
@@ -57,7 +59,10 @@ def create_app(settings: Settings | None = None, holder: ModelHolder | None = No
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         tokenize.warm()
-        app.state.store = store.make_engine(settings.database_url)
+        app.state.store = Database.from_settings(settings)
+        opened = await run_in_threadpool(app.state.store.open)
+        if opened.reason:  # the service starts anyway: it classifies, and corrections get 503
+            log.error("store unavailable", extra={"reason": opened.reason})
         if holder.triage is None:
             try:
                 holder.reload(settings)
@@ -73,7 +78,7 @@ def create_app(settings: Settings | None = None, holder: ModelHolder | None = No
         yield
         follower.cancel()
         app.state.deadlines.close()
-        app.state.store.dispose()
+        app.state.store.close()
 
     app = FastAPI(
         title="dispute-triage",

@@ -1,22 +1,24 @@
 """POST /v1/classify and /v1/classify/batch."""
 
+from contextlib import suppress
 from typing import Any
 
 import orjson
 from fastapi import APIRouter, Request, Response
 from sqlalchemy import Engine
-from starlette.concurrency import run_in_threadpool
 
 from nlp import limits
 from nlp.factors import CHINESE_NAMES
 from nlp.labels import name_of
 from nlp.predictor import AxisPrediction, Prediction, Triage
-from service import offload, store
+from service import offload, persist
 from service.deps import serving
-from service.errors import InvalidInput
+from service.errors import InvalidInput, StoreUnavailable
 from service.handling import handling_json
 from service.schemas import PUBLIC_ERRORS, BatchRequest, BatchResponse, ClassifyRequest, ClassifyResponse
 from service.settings import Settings
+from store import records
+from store.database import Database
 
 JSON = "application/json"
 router = APIRouter(prefix="/v1", responses=PUBLIC_ERRORS, tags=["classify"])
@@ -80,21 +82,22 @@ async def keep_for_review(
     items: list[tuple[str, str | None]],
     predictions: list[Prediction],
     triage: Triage,
-    engine: Engine,
+    database: Database,
     settings: Settings,
 ) -> None:
-    """Store predictions that need review, only where the operator has turned this on; the
-    database write is blocking I/O, so it runs in the thread pool."""
-    if settings.keep_low_confidence:
-        await run_in_threadpool(_store_for_review, items, predictions, triage, engine)
+    """Store predictions that need review, only where the operator has turned this on. A store
+    that refuses is logged and shown on /readyz; the caller still gets the classification."""
+    if settings.keep_low_confidence and any(p.needs_review for p in predictions):
+        with suppress(StoreUnavailable):
+            await persist.write(database, _store_for_review, items=items, predictions=predictions, triage=triage)
 
 
 def _store_for_review(
-    items: list[tuple[str, str | None]], predictions: list[Prediction], triage: Triage, engine: Engine
+    *, engine: Engine, items: list[tuple[str, str | None]], predictions: list[Prediction], triage: Triage
 ) -> None:
     for (text, item_id), p in zip(items, predictions, strict=True):
         if p.needs_review:
-            store.add_review(
+            records.add_review(
                 engine=engine,
                 text=text,
                 case_id=item_id,

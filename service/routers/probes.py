@@ -4,9 +4,10 @@ import os
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
-from service.deps import HolderDep
-from service.schemas import Health, Readiness
+from service.deps import HolderDep, StoreDep
+from service.schemas import Health, Readiness, StoreHealth
 
 router = APIRouter(tags=["probes"])
 
@@ -18,11 +19,14 @@ async def healthz() -> Health:
 
 
 @router.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness}})
-async def readyz(holder: HolderDep) -> Readiness | JSONResponse:
-    """Ready only once a model is loaded; says which model, on which path, this process serves."""
+async def readyz(holder: HolderDep, database: StoreDep) -> Readiness | JSONResponse:
+    """Ready only once a model is loaded; says which model, on which path, this process serves.
+    The store's state is reported, never a reason to refuse traffic (classifying does not need it)."""
+    state = await run_in_threadpool(database.check)
+    store = StoreHealth(status=state.status, reason=state.reason)
     triage = holder.triage
     if triage is None:
-        loading = Readiness(status="loading", pid=os.getpid(), refused=holder.refusal)
+        loading = Readiness(status="loading", pid=os.getpid(), refused=holder.refusal, store=store)
         return JSONResponse(loading.model_dump(), status_code=503)
     return Readiness(
         status="ready",
@@ -30,6 +34,7 @@ async def readyz(holder: HolderDep) -> Readiness | JSONResponse:
         serving_path=triage.serving_path,
         pid=os.getpid(),
         refused=holder.refusal,
+        store=store,
     )
 
 

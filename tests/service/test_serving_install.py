@@ -21,7 +21,7 @@ from tests.service.live_server import free_port, wait_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 TRAIN_ONLY = ("pandas", "matplotlib", "openpyxl", "defusedxml")
-SOURCES = ("pyproject.toml", "setup.py", "nlp", "service", "training", "cli")
+SOURCES = ("pyproject.toml", "setup.py", "nlp", "service", "training", "cli", "store")
 
 
 def source_digest() -> str:
