@@ -124,12 +124,14 @@ class Gateway:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        given = declared = None
+        given = declared = api_key = None
         for name, value in scope["headers"]:
             if name == b"x-request-id":
                 given = value.decode("latin-1")
             elif name == b"content-length":
                 declared = value
+            elif name == b"x-api-key" and api_key is None:  # the first, as Starlette's headers.get
+                api_key = value.decode("latin-1")
         request_id = given if given is not None and _REQUEST_ID.match(given) else next(self.ids)
         # A caller's own id may be a phone number: the log gets it masked, the caller it as sent.
         logged_id = mask(given) if given is not None and request_id is given else request_id
@@ -155,7 +157,7 @@ class Gateway:
                 if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
                     raise _TooLarge
                 body = await self._read(receive)
-                self._authorise(scope)
+                self._authorise(scope, api_key)
                 delivered = False
 
                 async def replay() -> Message:
@@ -223,9 +225,9 @@ class Gateway:
             raise _TooLarge
         return b"".join(chunks)
 
-    def _authorise(self, scope: Scope) -> None:
+    def _authorise(self, scope: Scope, api_key: str | None) -> None:
         path: str = scope["path"]
         for prefix, name in SCOPES:
             if path.startswith(prefix):
-                security.authorise(Request(scope), self.settings, name)
+                security.authorise(Request(scope), self.settings, name, api_key)
                 return

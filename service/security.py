@@ -70,10 +70,11 @@ def _limit(request: Request, settings: Settings, identity: str) -> None:
         raise RateLimited(f"rate limit of {settings.rate_limit_per_minute} requests a minute reached", math.ceil(wait))
 
 
-def authorise(request: Request, settings: Settings, scope: str) -> None:
+def authorise(request: Request, settings: Settings, scope: str, api_key: str | None) -> None:
     """Let the request through on `scope`'s keys (and, for intake, its rate limit), or raise the
-    ServiceError that says why not. Called once per request by service.middleware.Gateway."""
-    identity = _authorise(request, settings, scope, request.headers.get("x-api-key"))
+    ServiceError that says why not. Called once per request by service.middleware.Gateway, which
+    has read the X-API-Key header on its one pass over the headers."""
+    identity = _authorise(request, settings, scope, api_key)
     if scope == "intake":
         _limit(request, settings, identity)
 

@@ -1,5 +1,6 @@
 """POST /v1/classify and /v1/classify/batch."""
 
+import logging
 from contextlib import suppress
 from typing import Any
 
@@ -21,6 +22,7 @@ from store import records
 from store.database import Database
 
 JSON = "application/json"
+log = logging.getLogger("dispute_triage")
 router = APIRouter(prefix="/v1", responses=PUBLIC_ERRORS, tags=["classify"])
 
 
@@ -70,6 +72,8 @@ def json_response(payload: dict[str, Any]) -> Response:
 def record(request: Request, predictions: list[Prediction], triage: Triage) -> None:
     """Labels and model version for the access log and the metrics; never the text."""
     request.app.state.metrics.observe_predictions(predictions)
+    if not log.isEnabledFor(logging.INFO):  # no access log line to write it into
+        return
     request.state.log = {
         "model_version": triage.version,
         "types": [p.type.label for p in predictions][:20],
