@@ -3,6 +3,7 @@
 .venv/bin/python -m bench.run            # all (about eight minutes)
 """
 
+import argparse
 import json
 import os
 import platform
@@ -56,30 +57,57 @@ def verdict(key: str, value: object) -> str:
     return f" (target {op} {target}: {'met' if ok else 'NOT met'})"
 
 
+def section(title: str, module: list[str]) -> list[str]:
+    lines = [f"## {title}", "", f"`.venv/bin/python -m {' '.join(module)}`", ""]
+    for result in run(module):
+        for key, value in result.items():
+            if isinstance(value, dict):
+                inner = ", ".join(f"{k} {v}{verdict(k, v)}" for k, v in value.items())
+                lines.append(f"- {key}: {inner}")
+            elif key == "fit_seconds" and result.get("records") != 100_000:
+                lines.append(f"- {key}: {value}")
+            else:
+                lines.append(f"- {key}: {value}{verdict(key, value)}")
+        lines.append("")
+    return lines
+
+
+def previous_sections(path: Path) -> dict[str, str]:
+    """The sections of an earlier results.md by title, to keep those not run again."""
+    if not path.exists():
+        return {}
+    parts = path.read_text(encoding="utf-8").split("\n## ")[1:]
+    return {part.split("\n", 1)[0]: "## " + part.split("\nLoad average at the end")[0].rstrip() for part in parts}
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--only", nargs="+", metavar="TITLE", help="run only these sections; the others are kept from results.md"
+    )
+    args = parser.parse_args()
+    path = ROOT / "bench" / "results.md"
+    kept = previous_sections(path) if args.only else {}
+    when = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    command = "bench.run" + (" --only " + " ".join(repr(t) for t in args.only) if args.only else "")
+    partial = f" (sections {', '.join(args.only)} in this run; the rest kept from the run before)" if args.only else ""
     lines = [
         "# Benchmark results",
         "",
-        f"Last run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}; produced by `.venv/bin/python -m bench.run`.",
+        f"Run {when} on {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"produced by `.venv/bin/python -m {command}`{partial}.",
         "Load goes to loopback only; every run is bounded in requests and time.",
         f"Load average of the machine (shared with other work) at the start: {_load()}.",
     ]
     for title, module in BENCHES:
-        lines += ["", f"## {title}", "", f"`.venv/bin/python -m {' '.join(module)}`", ""]
-        for result in run(module):
-            for key, value in result.items():
-                if isinstance(value, dict):
-                    inner = ", ".join(f"{k} {v}{verdict(k, v)}" for k, v in value.items())
-                    lines.append(f"- {key}: {inner}")
-                elif key == "fit_seconds" and result.get("records") != 100_000:
-                    lines.append(f"- {key}: {value}")
-                else:
-                    lines.append(f"- {key}: {value}{verdict(key, value)}")
-            lines.append("")
+        lines.append("")
+        if args.only and title not in args.only:
+            lines += [kept.get(title, f"## {title}\n\n(not run)"), ""]
+            continue
+        lines += section(title, module)
     lines += ["", f"Load average at the end: {_load()}."]
-    (ROOT / "bench" / "results.md").write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
-    print((ROOT / "bench" / "results.md").read_text())
+    path.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
+    print(path.read_text())
 
 
 if __name__ == "__main__":
