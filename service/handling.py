@@ -25,10 +25,13 @@ LEVELS = (
 SAME_DAY_HOURS = 24
 
 
+def _ladder(settings: Settings) -> tuple[int, ...]:
+    return tuple(int(getattr(settings, field)) for _, _, field in LEVELS)
+
+
 def handling(settings: Settings, urgency: str) -> Handling:
     """The handling of a case of this urgency under these settings."""
-    hours = tuple(int(getattr(settings, field)) for _, _, field in LEVELS)
-    return _schedule(settings.deadline_hours(urgency), hours)
+    return _schedule(settings.deadline_hours(urgency), _ladder(settings))
 
 
 @lru_cache(maxsize=64)
@@ -50,5 +53,4 @@ def _schedule_json(deadline: int, hours: tuple[int, ...]) -> dict[str, Any]:
 
 def handling_json(settings: Settings, urgency: str) -> dict[str, Any]:
     """`handling` as JSON-ready data, made once per deadline and ladder (never changed by callers)."""
-    hours = tuple(int(getattr(settings, field)) for _, _, field in LEVELS)
-    return _schedule_json(settings.deadline_hours(urgency), hours)
+    return _schedule_json(settings.deadline_hours(urgency), _ladder(settings))
