@@ -28,8 +28,8 @@ serve: $(VENV)/.installed $(MODELS)/live.json
 	$(BIN)/dispute-triage serve --host 127.0.0.1 --port 8000
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check nlp service training cli tests bench
-	$(BIN)/mypy nlp service training cli
+	$(BIN)/ruff check nlp service training cli console tests bench
+	$(BIN)/mypy nlp service training cli console
 
 test: $(VENV)/.installed-test lint
 	$(BIN)/python -m pytest
