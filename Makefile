@@ -3,8 +3,11 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 MODELS ?= models
+# Debian packages of the console's browser tests: Chromium, its driver (the same build) and CJK fonts.
+BROWSER_PACKAGES := chromium chromium-driver fonts-noto-cjk
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test lint model clean
+.PHONY: serve console test lint model clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,11 +30,20 @@ model: $(MODELS)/live.json
 serve: $(VENV)/.installed $(MODELS)/live.json
 	$(BIN)/dispute-triage serve --host 127.0.0.1 --port 8000
 
+console: $(VENV)/.installed
+	$(BIN)/dispute-triage console
+
+browser:
+	@dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1 || { \
+	  echo "installing $(BROWSER_PACKAGES) for the console's browser tests ..."; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(BROWSER_PACKAGES); }
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check nlp service training cli console tests bench
 	$(BIN)/mypy nlp service training cli console
 
-test: $(VENV)/.installed-test lint
+test: $(VENV)/.installed-test lint browser
 	$(BIN)/python -m pytest
 
 clean:

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from console.auth import csrf_token, current_analyst
+from console.messages import reason_zh
 from nlp.labels import name_of
 from nlp.privacy import mask
 
@@ -32,7 +33,7 @@ def _label(code: str, axis: str) -> str:
         return code
 
 
-templates.env.filters.update(fixed=_fixed, percent=_percent, label=_label, mask=mask)
+templates.env.filters.update(fixed=_fixed, percent=_percent, label=_label, mask=mask, reason=reason_zh)
 
 
 def flash(request: Request, message: str, kind: str = "ok") -> None:

@@ -33,8 +33,8 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
-@pytest.fixture()
-def console_settings(tmp_path: Path, models_root: Path) -> ConsoleSettings:
+def make_settings(tmp_path: Path, models_root: Path) -> ConsoleSettings:
+    """Settings over copies: the real data/labeled, data/test and models are never touched."""
     data = tmp_path / "labeled"
     write_jsonl(data / "small.jsonl", RECORDS)
     test = tmp_path / "test"
@@ -53,6 +53,11 @@ def console_settings(tmp_path: Path, models_root: Path) -> ConsoleSettings:
         train_folds=2,
         train_jobs=1,
     )
+
+
+@pytest.fixture()
+def console_settings(tmp_path: Path, models_root: Path) -> ConsoleSettings:
+    return make_settings(tmp_path, models_root)
 
 
 @pytest.fixture()

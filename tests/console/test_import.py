@@ -40,8 +40,8 @@ def test_gbk_csv_with_two_bad_rows_names_both_and_writes_the_clean_ones(
     rows = [*GOOD[:2], ("", "土地", "一般"), GOOD[2], ("邻居家的树挡住了阳光", "邻居吵架", "一般")]
     page = preview(signed_in, "台账.csv", csv_bytes(rows, "gbk"))
     assert "有问题 <b>2</b> 行" in page
-    assert "<td>4</td><td>empty text</td>" in page
-    assert "<td>6</td><td>unknown type" in page
+    assert "<td>4</td><td>内容为空</td>" in page
+    assert "<td>6</td><td>类型“邻居吵架”无法识别" in page
     assert "138****5678" in page and "13812345678" not in page
     assert 'id="write-all"' not in page  # a file with bad rows is never written whole
 
