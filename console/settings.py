@@ -54,6 +54,10 @@ class ConsoleSettings(TrainingSettings):
         return self.state_dir / "audit.jsonl"
 
     @property
+    def reviewed_log(self) -> Path:
+        return self.state_dir / "reviewed.jsonl"
+
+    @property
     def jobs_dir(self) -> Path:
         return self.state_dir / "jobs"
 

@@ -2,6 +2,7 @@
 promote and see the running service answer with the new version, roll back. Screenshots of the
 pages go to docs/console/ for the README."""
 
+import json
 import re
 import time
 from collections.abc import Iterator
@@ -11,7 +12,9 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 from openpyxl import Workbook
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -46,6 +49,8 @@ def world(tmp_path_factory: pytest.TempPathFactory, models_root: Path) -> Iterat
         database_url=settings.database_url,
         admin_keys=[ADMIN_KEY],
         intake_keys=[INTAKE_KEY],
+        keep_low_confidence=True,
+        review_threshold=0.999,  # every case needs review, so every request sent lands in the queue
     )
     with running(create_service(service_settings)) as service_url:
         settings.service_url, settings.service_admin_key = service_url, ADMIN_KEY
@@ -114,6 +119,42 @@ def test_upload_with_two_bad_rows_then_write_the_clean_rows(world: World, browse
     (written,) = world.settings.data_dir.glob("import-*-desk-2026-12.jsonl")
     assert [line.count('"id"') for line in written.read_text(encoding="utf-8").splitlines()] == [1, 1, 1]
     assert browser.find_elements(By.ID, "download-rejects")
+
+
+TYPE_KEYS = {"1": "land", "2": "wages", "4": "neighbour"}
+URGENCY_KEYS = {"6": "high", "7": "medium", "8": "low"}
+QUEUED = ["对门邻居把垃圾堆在楼道里好几天了", "老板说这个月的工资要扣一半当押金", "他喝醉了说要拿刀去砍他哥哥"]
+
+
+def test_label_three_queued_cases_by_keyboard_and_find_them_in_the_corpus(world: World, browser: WebDriver) -> None:
+    for text in QUEUED:
+        response = httpx.post(f"{world.service}/v1/classify", json={"text": text}, headers={"X-API-Key": INTAKE_KEY})
+        assert response.status_code == 200 and response.json()["needs_review"] is True
+    browser.get(f"{world.console}/review")
+    assert "可能有危险" in browser.find_element(By.ID, "danger").text  # the knife comes first
+    screenshot(browser, "review")
+    chosen = {}
+    for keys in (("1", "6"), ("2", "7"), ("4", "8")):  # type by 1-5, urgency by 6-8, then Enter
+        text = browser.find_element(By.ID, "case-text").text
+        page = browser.find_element(By.TAG_NAME, "html")
+        ActionChains(browser).send_keys(keys[0]).send_keys(keys[1]).send_keys(Keys.ENTER).perform()
+        wait(browser).until(EC.staleness_of(page))
+        chosen[text] = (TYPE_KEYS[keys[0]], URGENCY_KEYS[keys[1]])
+    assert set(chosen) == set(QUEUED)
+    assert browser.find_elements(By.ID, "queue-empty")
+    assert not list(world.settings.data_dir.glob("import-*-review-*.jsonl"))
+    browser.find_element(By.ID, "to-confirm").click()
+    rows = (
+        wait(browser)
+        .until(EC.presence_of_element_located((By.ID, "to-add")))
+        .find_elements(By.CSS_SELECTOR, "tbody tr")
+    )
+    assert len(rows) == 3
+    browser.find_element(By.ID, "commit").click()
+    assert "3 条标注已加入语料" in wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".flash"))).text
+    (written,) = world.settings.data_dir.glob("import-*-review-wang.jsonl")
+    records = [json.loads(line) for line in written.read_text(encoding="utf-8").splitlines()]
+    assert {r["text"]: (r["type"], r["urgency"]) for r in records} == chosen
 
 
 def test_train_a_candidate_and_watch_progress_reach_the_report(world: World, browser: WebDriver) -> None:
