@@ -12,7 +12,7 @@ from console import errors
 from console.auth import analyst_keys
 from console.jobs import Jobs
 from console.queue import open_store
-from console.routers import audit_log, imports, models, review, session, training
+from console.routers import audit_log, imports, models, review, session, stats, training
 from console.settings import ConsoleSettings, get_console_settings
 from console.uploads import Uploads
 
@@ -53,7 +53,15 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.state.engine = functools.cache(lambda: open_store(settings.database_url))  # opened on first use
     errors.install(app)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
-    for router in (session.router, review.router, imports.router, models.router, training.router, audit_log.router):
+    for router in (
+        session.router,
+        review.router,
+        imports.router,
+        models.router,
+        training.router,
+        stats.router,
+        audit_log.router,
+    ):
         app.include_router(router)
     app.add_middleware(
         SessionMiddleware,

@@ -13,7 +13,7 @@ from console.messages import reason_zh
 from nlp.labels import name_of
 from nlp.privacy import mask
 
-NAV = [("/review", "复核队列"), ("/import", "导入"), ("/models", "模型"), ("/audit", "审计日志")]
+NAV = [("/review", "复核队列"), ("/import", "导入"), ("/models", "模型"), ("/stats", "统计"), ("/audit", "审计日志")]
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 

@@ -14,12 +14,15 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from console import db
 from nlp.cues import Cue
 from nlp.files import atomic_write
 from nlp.predictor import Prediction, Triage
-from service import store  # the store package once it lands on main: same function names
 
-DANGER = ("weapon", "self_harm", "violence", "threat", "confinement", "gathering", "neglect", "hazard")
+
+def is_danger(cue: Cue) -> bool:
+    """Explicit danger cues carry a bare signal; the phrases behind a label carry `axis:label`."""
+    return ":" not in cue.signal
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,7 @@ class Case:
 
     @property
     def danger(self) -> list[Cue]:
-        return [c for c in self.now.cues if c.signal in DANGER] if self.now else []
+        return [c for c in self.now.cues if is_danger(c)] if self.now else []
 
     @property
     def sureness(self) -> float:
@@ -52,8 +55,8 @@ class Case:
         if self.now is None:
             return [(self.text, "")]
         marks = [""] * len(self.text)
-        for cue in sorted(self.now.cues, key=lambda c: c.signal in DANGER):  # danger painted last, on top
-            kind = "danger" if cue.signal in DANGER else "cue"
+        for cue in sorted(self.now.cues, key=is_danger):  # danger painted last, on top
+            kind = "danger" if is_danger(cue) else "cue"
             start = self.text.find(cue.phrase)
             while cue.phrase and start >= 0:
                 marks[start : start + len(cue.phrase)] = [kind] * len(cue.phrase)
@@ -117,7 +120,7 @@ def _cases(engine: Engine) -> list[Case]:
             r.get("model_version"),
             r.get("created_at"),
         )
-        for r in store.review_rows(engine=engine)
+        for r in db.review_rows(engine=engine)
     ]
     cases += [
         Case(
@@ -133,7 +136,7 @@ def _cases(engine: Engine) -> list[Case]:
             r.get("created_at"),
             note=r.get("note") or "",
         )
-        for r in store.feedback_rows(engine=engine)
+        for r in db.feedback_rows(engine=engine)
     ]
     return cases
 
@@ -148,4 +151,4 @@ def pending(engine: Engine, triage: Triage | None, done: set[str]) -> list[Case]
 
 
 def open_store(url: str) -> Engine:
-    return store.make_engine(url)
+    return db.make_engine(url)

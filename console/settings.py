@@ -42,6 +42,17 @@ class ConsoleSettings(TrainingSettings):
     train_folds: int = Field(5, ge=2, le=10, description="Cross-validation folds of a training job.")
     max_upload_bytes: int = Field(20_000_000, ge=1, description="Largest spreadsheet accepted for import.")
 
+    stats_timezone: str = Field("Asia/Shanghai", description="Time zone of the statistics' days (as the service's).")
+    stats_days: int = Field(28, ge=1, description="Days the statistics page shows when no range is chosen.")
+    drift_threshold: float = Field(
+        0.2,
+        gt=0,
+        le=1,
+        description="A week whose type or urgency mix is further than this from the training mix, as total "
+        "variation distance (half the sum of absolute share differences), is flagged.",
+    )
+    drift_min_cases: int = Field(30, ge=1, description="Weeks with fewer cases than this are not judged for drift.")
+
     @field_validator("analyst_keys", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:

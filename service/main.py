@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from nlp import tokenize
 from nlp.artifact import ArtifactError
 from service import errors, store
+from service.counters import Counters
 from service.metrics import Metrics
 from service.middleware import BodyLimit, RequestContext, Timeout
 from service.routers import admin, classify, feedback, meta, probes
@@ -54,6 +55,8 @@ def create_app(settings: Settings | None = None, holder: ModelHolder | None = No
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         tokenize.warm()
         app.state.store = store.make_engine(settings.database_url)
+        app.state.counters = Counters(app.state.store, settings.stats_timezone)
+        flushing = asyncio.create_task(app.state.counters.run(settings.stats_flush_seconds))
         if holder.triage is None:
             try:
                 holder.reload(settings)
@@ -66,6 +69,8 @@ def create_app(settings: Settings | None = None, holder: ModelHolder | None = No
         _install_sighup(holder, settings)
         log.info("ready", extra={"model_version": holder.triage.version if holder.triage else None})
         yield
+        flushing.cancel()
+        app.state.counters.flush()  # what was counted since the last flush
         app.state.store.dispose()
 
     app = FastAPI(

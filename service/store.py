@@ -2,11 +2,12 @@
 or any database SQLAlchemy reaches. Texts are masked before they are written."""
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     Column,
+    Date,
     DateTime,
     Engine,
     Float,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     insert,
     select,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 
 from nlp.privacy import mask
 
@@ -51,6 +53,21 @@ review_queue = Table(
     Column("reasons", Text),
     Column("model_version", String(64)),
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+
+# Aggregate counts of classified cases for the console's statistics: one row per local day, type,
+# urgency and channel, never a text. The service adds to them in batches (service/counters.py).
+classify_counts = Table(
+    "classify_counts",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("type", String(16), primary_key=True),
+    Column("urgency", String(16), primary_key=True),
+    Column("source", String(64), primary_key=True),  # the caller's channel, "" when not sent
+    Column("cases", Integer, nullable=False),
+    Column("needs_review", Integer, nullable=False),
+    Column("danger", Integer, nullable=False),
 )
 
 
@@ -139,3 +156,31 @@ def feedback_rows(*, engine: Engine) -> Iterator[dict[str, Any]]:
 
 def review_rows(*, engine: Engine) -> Iterator[dict[str, Any]]:
     return _rows(engine, review_queue)
+
+
+def add_counts(*, engine: Engine, rows: list[dict[str, Any]]) -> None:
+    """Add each row's cases, needs_review and danger to its (day, type, urgency, source) counter,
+    creating the counter if new: one upsert per row, all in one transaction."""
+    if not rows:
+        return
+    upsert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(engine.dialect.name)
+    if upsert is None:
+        raise ValueError(f"counters need SQLite or PostgreSQL, not {engine.dialect.name}")
+    stmt: Any = upsert(classify_counts)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["day", "type", "urgency", "source"],
+        set_={c: classify_counts.c[c] + stmt.excluded[c] for c in ("cases", "needs_review", "danger")},
+    )
+    with engine.begin() as conn:
+        conn.execute(stmt, rows)
+
+
+def count_rows(*, engine: Engine, start: date, end: date) -> list[dict[str, Any]]:
+    """The counters of the days from `start` to `end`, both included."""
+    query = (
+        select(classify_counts)
+        .where(classify_counts.c.day >= start, classify_counts.c.day <= end)
+        .order_by(classify_counts.c.day)
+    )
+    with engine.connect() as conn:
+        return [dict(row._mapping) for row in conn.execute(query)]

@@ -55,9 +55,10 @@ def to_response(prediction: Prediction, item_id: str | None, triage: Triage, set
     )
 
 
-def record(request: Request, predictions: list[Prediction], triage: Triage) -> None:
-    """Labels and model version for the access log and the metrics; never the text."""
+def record(request: Request, predictions: list[Prediction], triage: Triage, sources: list[str | None]) -> None:
+    """Labels and model version for the access log, the metrics and the statistics counters; never the text."""
     request.app.state.metrics.observe_predictions(predictions)
+    request.app.state.counters.add(predictions, sources)
     request.state.log = {
         "model_version": triage.version,
         "types": [p.type.label for p in predictions][:20],
@@ -108,7 +109,7 @@ async def classify(
     """Type, urgency, confidences, cues and deadline of one dispute description."""
     check_text(body.text, settings)
     prediction = triage.predict([body.text])[0]
-    record(request, [prediction], triage)
+    record(request, [prediction], triage, [body.source])
     await keep_for_review([(body.text, body.id)], [prediction], triage, engine, settings)
     return to_response(prediction, body.id, triage, settings)
 
@@ -125,7 +126,7 @@ async def classify_batch(
     for i, item in enumerate(body.items):
         check_text(item.text, settings, where=f"items[{i}].text")
     predictions = await run_in_threadpool(triage.predict, [item.text for item in body.items])
-    record(request, predictions, triage)
+    record(request, predictions, triage, [item.source for item in body.items])
     items = [(item.text, item.id) for item in body.items]
     await keep_for_review(items, predictions, triage, engine, settings)
     return BatchResponse(

@@ -5,7 +5,7 @@ pages go to docs/console/ for the README."""
 import json
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +51,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, models_root: Path) -> Iterat
         intake_keys=[INTAKE_KEY],
         keep_low_confidence=True,
         review_threshold=0.999,  # every case needs review, so every request sent lands in the queue
+        stats_flush_seconds=0.2,
     )
     with running(create_service(service_settings)) as service_url:
         settings.service_url, settings.service_admin_key = service_url, ADMIN_KEY
@@ -69,6 +70,19 @@ def wait(driver: WebDriver, seconds: float = 30) -> WebDriverWait:
     return WebDriverWait(driver, seconds)
 
 
+def next_page(driver: WebDriver, act: Callable[[], None]) -> None:
+    """Do `act` and wait for the page it leads to, so nothing is read from the one being left."""
+    driver.execute_script("window.leftBehind = true")  # gone once the next page has loaded
+    act()
+    wait(driver, 120).until(
+        lambda d: d.execute_script("return document.readyState === 'complete' && window.leftBehind === undefined")
+    )
+
+
+def click_and_load(driver: WebDriver, element_id: str) -> None:
+    next_page(driver, driver.find_element(By.ID, element_id).click)
+
+
 def service_version(world: World) -> str:
     response = httpx.post(f"{world.service}/v1/classify", json={"text": "楼上漏水"}, headers={"X-API-Key": INTAKE_KEY})
     assert response.status_code == 200, response.text
@@ -80,11 +94,11 @@ def test_sign_in(world: World, browser: WebDriver) -> None:
     browser.get(f"{world.console}/models")
     assert "模型库" not in browser.page_source
     browser.find_element(By.ID, "key").send_keys("wrong-key-123")
-    browser.find_element(By.ID, "sign-in").click()
+    click_and_load(browser, "sign-in")
     error = wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".flash.error")))
     assert "密钥无效" in error.text, browser.page_source
     browser.find_element(By.ID, "key").send_keys(ANALYST_KEY)
-    browser.find_element(By.ID, "sign-in").click()
+    click_and_load(browser, "sign-in")
     wait(browser).until(EC.presence_of_element_located((By.ID, "registry")))
     assert "wang" in browser.find_element(By.CSS_SELECTOR, ".who").text
     cookie = browser.get_cookie("dt_console")
@@ -106,14 +120,14 @@ def test_upload_with_two_bad_rows_then_write_the_clean_rows(world: World, browse
 
     browser.get(f"{world.console}/import")
     browser.find_element(By.ID, "file").send_keys(str(path))
-    browser.find_element(By.ID, "preview").click()
+    click_and_load(browser, "preview")
     problems = wait(browser).until(EC.presence_of_element_located((By.ID, "problems")))
     rows = [r.find_elements(By.TAG_NAME, "td") for r in problems.find_elements(By.CSS_SELECTOR, "tbody tr")]
     assert [(r[0].text, r[1].text.split("；")[0]) for r in rows] == [("4", "内容为空"), ("6", "紧急程度“特急”无法识别")]
     assert len(browser.find_elements(By.CSS_SELECTOR, "#rows tbody tr")) == 3
     screenshot(browser, "import")
 
-    browser.find_element(By.ID, "write-clean").click()
+    click_and_load(browser, "write-clean")
     result = wait(browser).until(EC.presence_of_element_located((By.ID, "result"))).text
     assert "写入 3 条记录" in result and "拒绝 2 行" in result
     (written,) = world.settings.data_dir.glob("import-*-desk-2026-12.jsonl")
@@ -136,21 +150,19 @@ def test_label_three_queued_cases_by_keyboard_and_find_them_in_the_corpus(world:
     chosen = {}
     for keys in (("1", "6"), ("2", "7"), ("4", "8")):  # type by 1-5, urgency by 6-8, then Enter
         text = browser.find_element(By.ID, "case-text").text
-        page = browser.find_element(By.TAG_NAME, "html")
-        ActionChains(browser).send_keys(keys[0]).send_keys(keys[1]).send_keys(Keys.ENTER).perform()
-        wait(browser).until(EC.staleness_of(page))
+        next_page(browser, ActionChains(browser).send_keys(keys[0]).send_keys(keys[1]).send_keys(Keys.ENTER).perform)
         chosen[text] = (TYPE_KEYS[keys[0]], URGENCY_KEYS[keys[1]])
     assert set(chosen) == set(QUEUED)
     assert browser.find_elements(By.ID, "queue-empty")
     assert not list(world.settings.data_dir.glob("import-*-review-*.jsonl"))
-    browser.find_element(By.ID, "to-confirm").click()
+    click_and_load(browser, "to-confirm")
     rows = (
         wait(browser)
         .until(EC.presence_of_element_located((By.ID, "to-add")))
         .find_elements(By.CSS_SELECTOR, "tbody tr")
     )
     assert len(rows) == 3
-    browser.find_element(By.ID, "commit").click()
+    click_and_load(browser, "commit")
     assert "3 条标注已加入语料" in wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".flash"))).text
     (written,) = world.settings.data_dir.glob("import-*-review-wang.jsonl")
     records = [json.loads(line) for line in written.read_text(encoding="utf-8").splitlines()]
@@ -186,7 +198,7 @@ def test_promote_and_the_running_service_answers_with_its_version(world: World, 
     if browser.find_elements(By.ID, "force"):  # the gate is shown as failed: force with a written reason
         browser.find_element(By.ID, "force").click()
         browser.find_element(By.ID, "reason").send_keys("浏览器测试：候选模型用新导入的案例训练")
-    browser.find_element(By.ID, "promote").click()
+    click_and_load(browser, "promote")
     flash = wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".flash"))).text
     assert f"{world.candidate} 已上线" in flash and f"服务已换用模型 {world.candidate}" in flash
     assert service_version(world) == world.candidate
@@ -197,11 +209,48 @@ def test_promote_and_the_running_service_answers_with_its_version(world: World, 
 
 def test_roll_back(world: World, browser: WebDriver) -> None:
     browser.get(f"{world.console}/models")
-    browser.find_element(By.ID, "rollback").click()
+    click_and_load(browser, "rollback")
     flash = wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".flash"))).text
     assert f"已回滚到 {world.first_live}" in flash
     assert service_version(world) == world.first_live
     assert browser.find_element(By.ID, "live-version").text == world.first_live
+
+
+SENT = [
+    "小区门口的路灯坏了一个月没人修",
+    "公司拖欠我们三个月工资，老板电话也不接",
+    "邻居在楼道里堆满杂物",
+    "儿子要把老人赶出家门",
+]
+
+
+def test_statistics_count_the_requests_sent_and_the_database_holds_no_text(world: World, browser: WebDriver) -> None:
+    quiet = Settings(
+        models_dir=world.settings.models_dir,
+        database_url=world.settings.database_url,
+        intake_keys=[INTAKE_KEY],
+        stats_flush_seconds=0.2,
+    )  # a second replica on the same database, which keeps no text for review
+    with running(create_service(quiet)) as base:
+        answers = [
+            httpx.post(
+                f"{base}/v1/classify", json={"text": t, "source": "browser-test"}, headers={"X-API-Key": INTAKE_KEY}
+            ).json()
+            for t in SENT
+        ]
+        time.sleep(0.6)
+    reviewed = sum(a["needs_review"] for a in answers)
+    browser.get(f"{world.console}/stats")
+    rows = wait(browser).until(EC.presence_of_element_located((By.ID, "channels"))).find_elements(By.TAG_NAME, "tr")
+    cells = {r.find_elements(By.TAG_NAME, "td")[0].text: r for r in rows[1:] if r.find_elements(By.TAG_NAME, "td")}
+    assert cells["browser-test"].find_elements(By.TAG_NAME, "td")[1].text == str(len(SENT))
+    assert cells["browser-test"].find_elements(By.TAG_NAME, "td")[2].text == f"{reviewed / len(SENT):.1%}"
+    assert int(browser.find_element(By.ID, "total-cases").text) >= len(SENT)
+    assert browser.find_elements(By.CSS_SELECTOR, "#chart-type rect")
+    screenshot(browser, "stats")
+    path = Path(world.settings.database_url.removeprefix("sqlite:///"))
+    stored = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+    assert stored and not any(t.encode() in stored for t in SENT)
 
 
 def test_an_analyst_key_is_not_an_intake_key_and_the_reverse(world: World) -> None:
