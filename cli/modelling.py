@@ -50,14 +50,17 @@ def train(
     typer.echo(f"candidate {result.version} written to {result.directory}")
     typer.echo("cross-validated scores:")
     typer.echo(per_class_table(result.manifest["metrics"]["cross_validation"]))
-    if "test" in result.manifest["metrics"]:
-        review = result.manifest["review"]
-        typer.echo("test split:")
-        typer.echo(per_class_table(result.manifest["metrics"]["test"]))
-        typer.echo(
-            f"review threshold {review['threshold']:.2f} keeps {1 - review['review_rate']:.1%} "
-            f"of predictions, {review['accuracy_kept']:.1%} of them right on both labels"
-        )
+    for name, metrics in result.manifest["metrics"].items():
+        if name != "cross_validation":
+            typer.echo(f"{name}:")
+            typer.echo(per_class_table(metrics))
+    rules = result.manifest["decision_choices"]
+    typer.echo(
+        f"rules chosen on cross-validation: high at P(high) >= {result.manifest['high_threshold']:.2f}, "
+        f"low only under P(high) {result.manifest['low_guard']:.2f}, possible danger from "
+        f"{result.manifest['danger_net']:.2f} (catches {rules['danger_net']['caught']:.1%} of high cases), "
+        f"review under confidence {result.manifest['review_threshold']:.2f}"
+    )
     typer.echo(f"report: {result.directory / 'report.md'}")
     if promote:
         try:
@@ -103,21 +106,23 @@ def compare(
     also: Annotated[list[Path] | None, typer.Option(help="Further sets to report (not to choose by).")] = None,
     folds: Annotated[int, typer.Option(min=2, max=10, help="Cross-validation folds.")] = 5,
 ) -> None:
-    """Compare model families and feature sets; print a Markdown table, best on the test split first."""
+    """Compare model variants and the plain baseline: grouped cross-validation decides; each test
+    file and each --also set is reported beside it. Prints Markdown tables."""
     from training.compare import compare as run_compare
     from training.compare import table
-    from training.dataset import load_corpus
+    from training.dataset import data_files, load_corpus
     from training.evaluate import load_set, set_name
 
     settings = get_training_settings()
     test_dir = test or existing(settings.test_dir)
-    if test_dir is None:
-        fail("no test split: pass --test")
     try:
-        records, test_records = load_corpus(data or settings.data_dir), load_set(test_dir)
-        extra = {set_name(p): load_set(p) for p in also or []}
+        records = load_corpus(data or settings.data_dir)
+        sets = {set_name(f): load_set(f) for f in data_files(test_dir)} if test_dir else {}
+        sets |= {set_name(p): load_set(p) for p in also or []}
         with console.status("comparing") as status:
-            rows = run_compare(records, test_records, extra, folds=folds, progress=lambda m: status.update(m))
+            rows = run_compare(
+                records, sets, folds=folds, n_jobs=settings.train_jobs, progress=lambda m: status.update(m)
+            )
     except DatasetError as exc:
         fail(str(exc))
     typer.echo(table(rows))

@@ -10,7 +10,6 @@ product and a few interpolations. `tests/nlp/test_compiled.py` checks it against
 """
 
 import re
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,8 +20,8 @@ from scipy.special import expit
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline
 
-from nlp.cues import Cue, detect
-from nlp.features import CueCounter
+from nlp.features import ReadingCounts
+from nlp.reading import Reading, read
 
 try:
     from nlp._ngrams import char_features, char_table, word_features
@@ -190,16 +189,28 @@ def _axis(calibrated: Any) -> _Axis:
     return _Axis(classes, weights, np.concatenate(intercepts), _Calibration.of(calibrators))
 
 
+@dataclass(frozen=True)
+class _Counts:
+    """A block of columns computed from the text's reading (danger cues, urgency factors)."""
+
+    name: str
+    counter: ReadingCounts
+    offset: int
+
+    def features(self, reading: Reading) -> tuple[np.ndarray, np.ndarray]:
+        row = self.counter.row(reading)
+        idx = np.fromiter((self.offset + j for j in row), np.int64, len(row))
+        return idx, np.fromiter(row.values(), np.float32, len(row))
+
+
 class CompiledModel:
     """The fitted pipeline's features and classifiers, ready for one text at a time."""
 
-    def __init__(self, blocks: list[_Block], cue_offset: int, cue_signals: Sequence[str], axes: list[_Axis]) -> None:
+    def __init__(self, blocks: list[_Block], counts: list[_Counts], n_features: int, axes: list[_Axis]) -> None:
         self.blocks = blocks
-        self.cue_offset = cue_offset
-        self.cue_signals = tuple(cue_signals)
-        self.cue_index = {s: i for i, s in enumerate(cue_signals)}
+        self.counts = counts
         self.axes = axes
-        self.n_features = cue_offset + len(cue_signals)
+        self.n_features = n_features
         self._names: list[str] | None = None
         self._mean_weights: list[np.ndarray | None] | None = None
 
@@ -225,11 +236,13 @@ class CompiledModel:
             for block in self.blocks:
                 for gram, index in block.vocabulary.items():
                     names[block.offset + index] = gram
+            for counts in self.counts:
+                for k, name in enumerate(counts.counter.get_feature_names_out()):
+                    names[counts.offset + k] = str(name)
             self._names = names
-        if j >= self.cue_offset:
-            return f"cues__cue:{self.cue_signals[j - self.cue_offset]}"
-        block = next(b for b in reversed(self.blocks) if j >= b.offset)
-        return f"{block.name}__{self._names[j]}"
+        owners: list[_Block | _Counts] = [*self.blocks, *self.counts]
+        owner = max((b for b in owners if j >= b.offset), key=lambda b: b.offset)
+        return f"{owner.name}__{self._names[j]}"
 
     @classmethod
     def from_pipeline(cls, pipeline: Pipeline) -> "CompiledModel":
@@ -239,33 +252,29 @@ class CompiledModel:
             raise ValueError("nlp._ngrams is not built (pip install -e .)")
         union = pipeline.named_steps["features"]
         blocks: list[_Block] = []
-        offset, cue_offset = 0, None
-        cue_signals: tuple[str, ...] = ()
+        counts: list[_Counts] = []
+        offset = 0
         for name, transformer in union.transformer_list:
             if isinstance(transformer, TfidfVectorizer):
                 blocks.append(_block(name, transformer, offset))
                 offset += len(transformer.vocabulary_)
-            elif isinstance(transformer, CueCounter):
-                cue_offset, cue_signals = offset, tuple(transformer.signals_)
-                offset += len(cue_signals)
+            elif isinstance(transformer, ReadingCounts):
+                counts.append(_Counts(name, transformer, offset))
+                offset += len(transformer.names_)
             else:
                 raise ValueError(f"feature block {type(transformer).__name__} is not compiled")
-        if cue_offset is None or cue_offset + len(cue_signals) != offset:
-            raise ValueError("the cue counter must be the last feature block")
         axes = [_axis(est) for est in pipeline.named_steps["classify"].estimators_]
-        return cls(blocks, cue_offset, cue_signals, axes)
+        return cls(blocks, counts, offset, axes)
 
-    def transform(self, texts: Sequence[str], cues: Sequence[Sequence[Cue]] | None = None) -> Rows:
-        """Feature rows of normalised texts; pass the texts' detected cues to avoid finding them twice."""
+    def transform(self, texts: Sequence[str], readings: Sequence[Reading] | None = None) -> Rows:
+        """Feature rows of normalised texts; pass the texts' readings to avoid finding them twice."""
         indices: list[np.ndarray] = [np.empty(0, np.int64)]
         data: list[np.ndarray] = [np.empty(0, np.float32)]
         indptr = [0]
         for i, text in enumerate(texts):
+            reading = read(text) if readings is None else readings[i]
             row = [block.features(text) for block in self.blocks]
-            signal_counts = Counter(self.cue_index[c.signal] for c in (detect(text) if cues is None else cues[i]))
-            if signal_counts:
-                idx = np.fromiter((self.cue_offset + j for j in signal_counts), np.int64, len(signal_counts))
-                row.append((idx, np.fromiter(signal_counts.values(), np.float32, len(signal_counts))))
+            row.extend(counts.features(reading) for counts in self.counts)
             for idx, values in row:
                 indices.append(idx)
                 data.append(values)
@@ -276,6 +285,9 @@ class CompiledModel:
             np.concatenate(data),
             (len(texts), self.n_features),
         )
+
+    def predict_axis(self, X: Rows, axis: int) -> np.ndarray:
+        return self.axes[axis].predict_proba(X)
 
     def predict_proba(self, X: Rows) -> list[np.ndarray]:
         return [axis.predict_proba(X) for axis in self.axes]

@@ -1,5 +1,5 @@
-"""scikit-learn transformers for the text path: normalisation, danger-cue counts, and the union of
-character and word n-grams the classifiers read.
+"""scikit-learn transformers for the text path: normalisation, danger-cue counts, urgency-factor
+flags, and the union of character and word n-grams the classifiers read.
 
 Characters carry short, misspelt and dialect texts that jieba segments badly; words carry the
 longer ones. Both are TF-IDF with sublinear term frequency so a word repeated in a rambling call
@@ -14,8 +14,9 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 
-from nlp.cues import detect, signals
+from nlp import cues, factors
 from nlp.normalize import normalize
+from nlp.reading import Reading, read
 from nlp.tokenize import tokenize
 
 
@@ -35,23 +36,63 @@ class TextNormalizer(TransformerMixin, BaseEstimator):
         return tags
 
 
-class CueCounter(TransformerMixin, BaseEstimator):
-    """Counts danger cues by signal, so the urgency model can weigh them beside the n-grams."""
+class ReadingCounts(TransformerMixin, BaseEstimator):
+    """Base of the blocks that turn a `Reading` into a few columns beside the n-grams.
 
-    def fit(self, X: Iterable[str], y: object = None) -> "CueCounter":
-        self.signals_ = signals()
+    `row` is the one place a reading becomes values, used by `transform` here and by the compiled
+    model, so both paths give the same features.
+    """
+
+    prefix = ""
+
+    def fit(self, X: Iterable[str], y: object = None) -> "ReadingCounts":
+        self.names_ = self._names()
+        self.index_ = {name: i for i, name in enumerate(self.names_)}
         return self
 
+    def _names(self) -> tuple[str, ...]:
+        raise NotImplementedError
+
+    def row(self, reading: Reading) -> dict[int, float]:
+        raise NotImplementedError
+
     def transform(self, X: Iterable[str]) -> sp.csr_matrix:
-        index = {s: i for i, s in enumerate(self.signals_)}
-        rows = [[index[c.signal] for c in detect(text)] for text in X]
-        data = np.ones(sum(len(r) for r in rows), dtype=np.float64)
+        rows = [self.row(read(text)) for text in X]
+        data = np.fromiter((v for r in rows for v in r.values()), dtype=np.float64)
         indices = np.fromiter((i for r in rows for i in r), dtype=np.int32, count=len(data))
         indptr = np.cumsum([0] + [len(r) for r in rows])
-        return sp.csr_matrix((data, indices, indptr), shape=(len(rows), len(self.signals_)))
+        return sp.csr_matrix((data, indices, indptr), shape=(len(rows), len(self.names_)))
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
-        return np.array([f"cue:{s}" for s in self.signals_], dtype=object)
+        return np.array([f"{self.prefix}:{s}" for s in self.names_], dtype=object)
+
+
+class CueCounter(ReadingCounts):
+    """Counts danger cues by signal, so the urgency model can weigh them beside the n-grams."""
+
+    prefix = "cue"
+
+    def _names(self) -> tuple[str, ...]:
+        return cues.signals()
+
+    def row(self, reading: Reading) -> dict[int, float]:
+        counts: dict[int, float] = {}
+        for cue in reading.cues:
+            j = self.index_[cue.signal]
+            counts[j] = counts.get(j, 0.0) + 1.0
+        return counts
+
+
+class FactorFlags(ReadingCounts):
+    """One flag per urgency factor found (labels.md's medium factors, recency, calm requests)."""
+
+    prefix = "factor"
+
+    def _names(self) -> tuple[str, ...]:
+        return factors.names()
+
+    def row(self, reading: Reading) -> dict[int, float]:
+        return {self.index_[f.name]: 1.0 for f in reading.factors if f.name in self.index_}
 
 
 def char_vectorizer() -> TfidfVectorizer:
@@ -75,4 +116,5 @@ def text_features(*, words: bool = True) -> FeatureUnion:
     if words:
         parts.append(("words", word_vectorizer()))
     parts.append(("cues", CueCounter()))
+    parts.append(("factors", FactorFlags()))
     return FeatureUnion(parts)

@@ -1,25 +1,35 @@
 """Turns a fitted pipeline into triage decisions: labels with calibrated confidences, the danger
-cues that lift urgency, the n-grams that drove the decision, and whether a person must look.
+cues and the clause that carried them, the urgency factors found, the n-grams that drove the
+decision, and whether a person must look.
 
 Training (for evaluation) and the service both predict through this class, so the rules applied
-on top of the model (cue lift, low guard, review flag) are the same in the report and in production.
+on top of the model (cue lift, clause reading, low guard, the danger net, the review flag) are the
+same in the report and in production. Their thresholds come from the model's manifest, chosen on
+cross-validation when it was trained (`training.decisions`).
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
 from sklearn.pipeline import Pipeline
 
+from nlp import stacking
+from nlp.clauses import pieces
 from nlp.compiled import CompiledModel
-from nlp.cues import Cue, detect
+from nlp.cues import Cue
+from nlp.factors import RAISING, Factor
 from nlp.labels import AXES
 from nlp.normalize import han_count, normalize
+from nlp.reading import Reading, read
+from nlp.stacking import UrgencyStacker
 
 DANGER_LABEL = "high"
+URGENCY_AXIS = AXES.index("urgency")
 # Share of cue-bearing training texts labelled high, used when a manifest predates the measure.
 DEFAULT_CUE_PRECISION = 0.9
+POSSIBLE_DANGER = "possible danger"
 
 
 @dataclass(frozen=True)
@@ -30,12 +40,39 @@ class AxisPrediction:
 
 
 @dataclass(frozen=True)
+class DangerClause:
+    """The piece of the text that carried the danger, as the clerk should read it first."""
+
+    text: str
+    start: int
+    end: int
+    p_high: float
+    signals: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Prediction:
     type: AxisPrediction
     urgency: AxisPrediction
     cues: list[Cue]
     needs_review: bool
     review_reasons: list[str] = field(default_factory=list)
+    factors: list[Factor] = field(default_factory=list)
+    danger: DangerClause | None = None
+    clause_high: float = 0.0  # the highest P(high) of any one piece of the text
+
+
+@dataclass(frozen=True)
+class Scored:
+    """What the model says of one text before any rule: the raw material of a decision, kept so
+    that training can choose the rules' thresholds on out-of-fold scores and apply them later."""
+
+    text: str  # normalised
+    type_scores: dict[str, float]
+    urgency_scores: dict[str, float]  # the stacked urgency (nlp.stacking), or the text model's
+    reading: Reading
+    clause: tuple[float, int, int]  # highest P(high) of a piece read alone, and the piece
+    text_urgency: dict[str, float]  # the text model's own urgency scores
 
 
 def _lift_to_high(scores: dict[str, float], floor: float) -> dict[str, float]:
@@ -44,6 +81,26 @@ def _lift_to_high(scores: dict[str, float], floor: float) -> dict[str, float]:
     new_high = max(scores[DANGER_LABEL], floor)
     scale = (1.0 - new_high) / rest if rest > 0 else 0.0
     return {k: (new_high if k == DANGER_LABEL else v * scale) for k, v in scores.items()}
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """The thresholds applied on top of the model, as stored in its manifest."""
+
+    cue_lift: bool = False  # a present danger cue lifts P(high) to the cues' precision
+    cue_precision: float = DEFAULT_CUE_PRECISION
+    high_threshold: float = 1.01  # P(high) at or above this is called high even when not the largest
+    low_guard: float = 1.0  # `low` stands only while P(high) is under this
+    danger_net: float = 1.01  # P(high), whole or of a piece, at or above this: review "possible danger"
+    review_threshold: float = 0.6
+
+    @classmethod
+    def of(cls, manifest: dict[str, Any], review_threshold: float | None = None) -> "Decisions":
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in manifest.items() if k in known and v is not None}
+        if review_threshold is not None:
+            values["review_threshold"] = review_threshold
+        return cls(**values)
 
 
 class Triage:
@@ -59,11 +116,7 @@ class Triage:
         explain_top: int = 3,
     ) -> None:
         self.manifest = manifest
-        # An explicit setting wins; otherwise the threshold chosen for this model at training time.
-        chosen = manifest.get("review_threshold")
-        self.review_threshold = float(
-            review_threshold if review_threshold is not None else chosen if chosen is not None else 0.6
-        )
+        self.decisions = Decisions.of(manifest, review_threshold)
         self.min_han_chars = min_han_chars
         self.explain_top = explain_top
         # Only the compiled model is kept, so the pipeline's own copies of the weights can be freed;
@@ -73,28 +126,50 @@ class Triage:
         except ValueError:
             self._model = PipelineModel(pipeline)
         self._phrases: dict[int, str | None] = {}  # feature index -> readable phrase, filled as met
-        self._cue_precision = float(manifest.get("cue_precision", DEFAULT_CUE_PRECISION))
-        self._low_guard = float(manifest.get("low_guard") or 1.0)
+        raw = manifest.get("urgency_stacker")
+        urgency_classes = self._model.classes[URGENCY_AXIS]
+        self._stacker = UrgencyStacker.from_json(raw, urgency_classes) if raw else None
 
     @property
     def version(self) -> str:
         return str(self.manifest.get("version", "unknown"))
 
-    def predict(self, texts: Sequence[str]) -> list[Prediction]:
+    @property
+    def review_threshold(self) -> float:
+        return self.decisions.review_threshold
+
+    def score(self, texts: Sequence[str]) -> tuple[list[Scored], Any]:
+        """The model's scores for each text, and the feature rows they came from."""
         normalized = [normalize(t) for t in texts]
-        danger_cues = [detect(t) for t in normalized]
-        X = self._model.transform(normalized, danger_cues)
+        readings = [read(t) for t in normalized]
+        X = self._model.transform(normalized, readings)
         probas = self._model.predict_proba(X)
         classes = self._model.classes
-        results = []
+        whole_high = probas[URGENCY_AXIS][:, classes[URGENCY_AXIS].index(DANGER_LABEL)]
+        clauses = self._clause_high(normalized, readings, whole_high)
+        scored = []
         for i, text in enumerate(normalized):
             type_scores, urgency_scores = (
                 {c: float(p) for c, p in zip(axis_classes, axis_probs[i], strict=True)}
                 for axis_probs, axis_classes in zip(probas, classes, strict=True)
             )
-            if danger_cues[i]:
-                urgency_scores = _lift_to_high(urgency_scores, self._cue_precision)
-            results.append(self._decide(text, type_scores, urgency_scores, danger_cues[i]))
+            scored.append(Scored(text, type_scores, urgency_scores, readings[i], clauses[i], urgency_scores))
+        return (self.stack(scored) if self._stacker else scored), X
+
+    def stack(self, scored: Sequence[Scored]) -> list[Scored]:
+        """The same scores with the urgency read by the stacker from all the text path found."""
+        if self._stacker is None or not scored:
+            return list(scored)
+        rows = np.vstack([stacking.features(s.text_urgency, s.clause[0], s.reading, len(s.text)) for s in scored])
+        stacked = self._stacker.predict_proba(rows)
+        return [
+            replace(s, urgency_scores={c: float(p) for c, p in zip(self._stacker.classes, row, strict=True)})
+            for s, row in zip(scored, stacked, strict=True)
+        ]
+
+    def predict(self, texts: Sequence[str]) -> list[Prediction]:
+        scored, X = self.score(texts)
+        results = [decide(s, self.decisions, self.min_han_chars) for s in scored]
         if self.explain_top:
             # Explain the labels finally given (after cue lift and low guard), not the raw argmax.
             chosen = [[(p.type.label, p.urgency.label)[axis] for p in results] for axis in range(len(AXES))]
@@ -102,29 +177,32 @@ class Triage:
                 prediction.cues.extend(evidence)
         return results
 
-    def _decide(
-        self,
-        text: str,
-        type_scores: dict[str, float],
-        urgency_scores: dict[str, float],
-        danger: list[Cue],
-    ) -> Prediction:
-        type_pred = _axis(type_scores)
-        urgency_pred = guard_low(_axis(urgency_scores), self._low_guard)
-        reasons = []
-        if han_count(text) < self.min_han_chars:
-            reasons.append("too little Chinese text to judge")
-        if type_pred.confidence < self.review_threshold:
-            reasons.append("type confidence below threshold")
-        if urgency_pred.confidence < self.review_threshold:
-            reasons.append("urgency confidence below threshold")
-        return Prediction(
-            type=type_pred,
-            urgency=urgency_pred,
-            cues=list(danger),
-            needs_review=bool(reasons),
-            review_reasons=reasons,
-        )
+    def _clause_high(
+        self, texts: Sequence[str], readings: Sequence[Reading], whole_high: np.ndarray
+    ) -> list[tuple[float, int, int]]:
+        """Per text, the highest P(high) of any of its pieces read alone, and where that piece is.
+        A text of one piece is its own piece: its P(high) is the text's."""
+        owners: list[int] = []
+        spans: list[tuple[int, int]] = []
+        for i, text in enumerate(texts):
+            cut = pieces(text)
+            if len(cut) > 1:
+                owners.extend([i] * len(cut))
+                spans.extend(cut)
+        best = [(float(p), 0, len(t)) for p, t in zip(whole_high, texts, strict=True)]
+        if not spans:
+            return best
+        for i in set(owners):
+            best[i] = (0.0, 0, len(texts[i]))
+        piece_texts = [texts[i][a:b] for i, (a, b) in zip(owners, spans, strict=True)]
+        piece_readings = [readings[i].within(a, b) for i, (a, b) in zip(owners, spans, strict=True)]
+        rows = self._model.transform(piece_texts, piece_readings)
+        urgency = self._model.predict_axis(rows, URGENCY_AXIS)
+        high = self._model.classes[URGENCY_AXIS].index(DANGER_LABEL)
+        for owner, (a, b), p in zip(owners, spans, urgency[:, high], strict=True):
+            if p > best[owner][0]:
+                best[owner] = (float(p), a, b)
+        return best
 
     def _explain(self, X: Any, chosen: list[list[str]]) -> list[list[Cue]]:
         """Per text, the phrases that pushed most towards each axis's chosen label."""
@@ -156,6 +234,70 @@ class Triage:
         return [Cue(phrase=p, signal=signal) for p in picked]
 
 
+def decide(scored: Scored, d: Decisions, min_han_chars: int = 4) -> Prediction:
+    """The rules on top of the model, in order: (if chosen) a present danger cue lifts P(high)
+    to the cues' measured precision; P(high) at or above `high_threshold` is called high; `low`
+    needs a small P(high); a case not called high whose P(high), whole or of its most dangerous
+    piece, reaches `danger_net` goes to review as "possible danger"."""
+    text, reading, clause = scored.text, scored.reading, scored.clause
+    urgency_scores = scored.urgency_scores
+    if d.cue_lift and reading.cues:
+        urgency_scores = _lift_to_high(urgency_scores, d.cue_precision)
+    p_high = urgency_scores[DANGER_LABEL]
+    urgency_pred = _axis(urgency_scores)
+    if p_high >= d.high_threshold:
+        urgency_pred = AxisPrediction(label=DANGER_LABEL, confidence=p_high, scores=urgency_scores)
+    urgency_pred = guard_low(urgency_pred, d.low_guard)
+    type_pred = _axis(scored.type_scores)
+    reasons = []
+    possible_danger = urgency_pred.label != DANGER_LABEL and max(p_high, clause[0]) >= d.danger_net
+    if possible_danger:
+        reasons.append(POSSIBLE_DANGER)
+    if han_count(text) < min_han_chars:
+        reasons.append("too little Chinese text to judge")
+    if type_pred.confidence < d.review_threshold:
+        reasons.append("type confidence below threshold")
+    if urgency_pred.confidence < d.review_threshold:
+        reasons.append("urgency confidence below threshold")
+    return Prediction(
+        type=type_pred,
+        urgency=urgency_pred,
+        cues=list(reading.cues),
+        needs_review=bool(reasons),
+        review_reasons=reasons,
+        factors=_shown_factors(reading.factors, urgency_pred.label),
+        danger=_danger_clause(text, reading, clause, urgency_pred.label == DANGER_LABEL or possible_danger),
+        clause_high=clause[0],
+    )
+
+
+def _shown_factors(found: Sequence[Factor], urgency: str) -> list[Factor]:
+    """The factors a clerk is shown as reasons: those that raise urgency beside a raised label,
+    the calm ones beside `low`, and when things happened in every case."""
+
+    def shown(f: Factor) -> bool:
+        if f.name in RAISING:
+            return urgency != "low"
+        return urgency == "low" if f.name == "stable" else f.name in ("recent", "long_ago")
+
+    return [f for f in found if shown(f)]
+
+
+def _danger_clause(text: str, reading: Reading, clause: tuple[float, int, int], dangerous: bool) -> DangerClause | None:
+    """The piece holding the first danger cue, or else, for a text read as dangerous, the piece
+    the clause reading found most dangerous."""
+    bounds = pieces(text) or [(0, len(text))]
+    if reading.cues:
+        first = reading.cues[0]
+        a, b = next(((a, b) for a, b in bounds if a <= first.start < b), (0, len(text)))
+        signals = tuple(dict.fromkeys(c.signal for c in reading.within(a, b).cues))
+        return DangerClause(text[a:b].strip(), a, b, clause[0], signals)
+    if dangerous:
+        _, a, b = clause
+        return DangerClause(text[a:b].strip(), a, b, clause[0], ())
+    return None
+
+
 class PipelineModel:
     """The pipeline's own steps behind the compiled model's interface, for families it cannot compile."""
 
@@ -165,11 +307,14 @@ class PipelineModel:
         self.classes = [list(map(str, est.classes_)) for est in self.classify.estimators_]
         self._names: np.ndarray | None = None
 
-    def transform(self, texts: Sequence[str], cues: Sequence[Sequence[Cue]]) -> Any:
+    def transform(self, texts: Sequence[str], readings: Sequence[Reading]) -> Any:
         return self.features.transform(texts).tocsr()
 
     def predict_proba(self, X: Any) -> list[np.ndarray]:
         return list(self.classify.predict_proba(X))
+
+    def predict_axis(self, X: Any, axis: int) -> np.ndarray:
+        return np.asarray(self.classify.estimators_[axis].predict_proba(X))
 
     def class_weights(self) -> list[np.ndarray | None]:
         weights: list[np.ndarray | None] = []
@@ -186,10 +331,10 @@ class PipelineModel:
 
 
 def _phrase(feature: str) -> str | None:
-    """A readable phrase from a feature name, or None for cue counts, single characters and
-    character runs that cross punctuation or spaces (they explain nothing to a clerk)."""
+    """A readable phrase from a feature name, or None for cue counts, factor flags, single
+    characters and character runs that cross punctuation or spaces (they explain nothing)."""
     source, _, gram = feature.partition("__")
-    if source == "cues":
+    if source in ("cues", "factors"):
         return None
     if source == "words":
         gram = gram.replace(" ", "")

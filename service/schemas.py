@@ -71,6 +71,22 @@ class CueResult(BaseModel):
     )
 
 
+class DangerResult(BaseModel):
+    clause: str = Field(description="The sentence of the (normalised) text that carried the danger: read it first.")
+    signals: list[str] = Field(description="Danger signals found in that sentence (empty when only the model read it).")
+    p_high: float = Field(ge=0, le=1, description="The text model's P(high) for that sentence read alone.")
+
+
+class FactorResult(BaseModel):
+    factor: str = Field(
+        description="An urgency factor of labels.md: many_affected, irreversible_loss, property_damage, "
+        "vague_threat, failed_mediation, escalating, money_needed, dependant; or when things happened "
+        "(recent, long_ago); or stable (a calm case or a request for advice)."
+    )
+    name: str = Field(description="The factor in Chinese, for the clerk.")
+    phrase: str = Field(description="The words in the (normalised) text.")
+
+
 class Handling(BaseModel):
     deadline_hours: int = Field(description="Hours within which the case must be handled, from its urgency.")
 
@@ -96,6 +112,11 @@ class ClassifyResponse(BaseModel):
                     "needs_review": False,
                     "review_reasons": [],
                     "cues": [{"phrase": "包工头", "signal": "type:wages"}],
+                    "danger": None,
+                    "urgency_factors": [
+                        {"factor": "many_affected", "name": "涉及十人（户）以上", "phrase": "二十几个人"},
+                        {"factor": "irreversible_loss", "name": "延误将造成无法挽回的损失", "phrase": "马上过年"},
+                    ],
                     "handling": {"deadline_hours": 48},
                     "model_version": "20261124-080000",
                 }
@@ -106,9 +127,20 @@ class ClassifyResponse(BaseModel):
     id: str | None
     type: AxisResult
     urgency: AxisResult
-    needs_review: bool = Field(description="True when a person must check: low confidence or too little Chinese.")
-    review_reasons: list[str] = Field(description="Why needs_review is true; empty otherwise.")
+    needs_review: bool = Field(
+        description="True when a person must check: possible danger, low confidence or too little Chinese."
+    )
+    review_reasons: list[str] = Field(
+        description="Why needs_review is true ('possible danger' first when a case not called high may be "
+        "dangerous); empty otherwise."
+    )
     cues: list[CueResult]
+    danger: DangerResult | None = Field(
+        None, description="Where the danger is, for a case called high or flagged 'possible danger'."
+    )
+    urgency_factors: list[FactorResult] = Field(
+        default_factory=list, description="The facts behind the urgency that the text states (labels.md's factors)."
+    )
     handling: Handling
     model_version: str
 

@@ -1,8 +1,9 @@
 """Reads labelled records from JSONL and CSV files and refuses the first bad one with `file:line`.
 
-A record needs a non-empty `text` and labels from the sets of shared/labels.md; `id`, `source`
-and `note` are optional. The same text twice is refused too: with one label it would weigh
-double, with two it would teach the model nothing but noise.
+A record needs a non-empty `text` and labels from the sets of shared/labels.md; `id`, `source`,
+`note` and `source_url` (the public page a record was retold from) are optional. The same text
+twice is refused too: with one label it would weigh double, with two it would teach the model
+nothing but noise.
 """
 
 import csv
@@ -31,7 +32,13 @@ class Record:
     id: str = ""
     source: str = ""
     note: str = ""
+    source_url: str = ""
     where: str = ""
+
+    @property
+    def group(self) -> str:
+        """Records retold from one page share its story, so cross-validation keeps them together."""
+        return f"page:{self.source_url}" if self.source_url else f"record:{self.where or self.id or self.text}"
 
 
 def data_files(directory: Path) -> list[Path]:
@@ -81,6 +88,7 @@ def validate(row: Any, where: str) -> Record:
         id=str(row.get("id") or ""),
         source=str(row.get("source") or ""),
         note=str(row.get("note") or ""),
+        source_url=str(row.get("source_url") or ""),
         where=where,
     )
 

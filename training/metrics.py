@@ -7,7 +7,7 @@ import numpy as np
 from sklearn.metrics import accuracy_score, classification_report, confusion_matrix, f1_score
 
 from nlp.labels import TYPES, URGENCIES
-from nlp.predictor import Prediction
+from nlp.predictor import POSSIBLE_DANGER, Prediction
 from training.dataset import Record
 
 LABELS = {"type": list(TYPES), "urgency": list(URGENCIES)}
@@ -65,6 +65,12 @@ def score(records: Sequence[Record], predictions: Sequence[Prediction]) -> dict[
     result["high_called_low"] = sum(
         t == "high" and g == "low" for t, g in zip(urgency_truth, urgency_guess, strict=True)
     )
+    high = np.array([t == "high" for t in urgency_truth])
+    danger = np.array([POSSIBLE_DANGER in p.review_reasons for p in predictions])
+    called_high = np.array([g == "high" for g in urgency_guess])
+    # labels.md's costliest miss: a dangerous case neither called high nor put before a person.
+    result["high_caught"] = float((called_high | danger)[high].mean()) if high.any() else None
+    result["possible_danger_rate"] = float(danger.mean()) if len(danger) else 0.0
     review = np.array([p.needs_review for p in predictions])
     result["review_rate"] = float(review.mean()) if len(review) else 0.0
     kept = ~review
@@ -89,5 +95,9 @@ def per_class_table(metrics: dict[str, Any]) -> str:
                 f"  {label:<10}{row['precision']:>10.3f}{row['recall']:>10.3f}"
                 f"{row['f1-score']:>10.3f}{int(row['support']):>10d}"
             )
-    lines.append(f"high called low: {metrics['high_called_low']}  review rate: {metrics['review_rate']:.3f}")
+    caught = metrics.get("high_caught")
+    lines.append(
+        f"high called low: {metrics['high_called_low']}  high called high or flagged: "
+        f"{'-' if caught is None else f'{caught:.3f}'}  review rate: {metrics['review_rate']:.3f}"
+    )
     return "\n".join(lines)

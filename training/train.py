@@ -2,24 +2,23 @@
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.pipeline import Pipeline
 
 from nlp import artifact
-from nlp.cues import detect
 from nlp.model import build_pipeline
-from nlp.normalize import normalize
-from nlp.predictor import Prediction, Triage, guard_low
-from training import report
+from nlp.predictor import Decisions, Scored, Triage
+from training import decisions, report
 from training.dataset import DatasetError, Record, data_files, files_sha256, read_records
-from training.evaluate import choose_low_guard, choose_review_threshold, load_set, predict, set_name
+from training.evaluate import load_set, predict, set_name
 from training.metrics import score
+from training.stacking import fit_stacker
 
 Progress = Callable[[str], None]
 # The two vectorizers, and the calibration folds of each axis (25 solver runs for type, 15 for
@@ -73,44 +72,41 @@ def fit(records: Sequence[Record], spec: ModelSpec = ModelSpec(), *, n_jobs: int
     return pipeline
 
 
-def cue_flags(records: Sequence[Record]) -> tuple[np.ndarray, np.ndarray]:
-    """Per record: does its text hold a danger cue, and is it labelled high."""
-    has_cue = np.array([bool(detect(normalize(r.text))) for r in records], dtype=bool)
-    return has_cue, np.array([r.urgency == "high" for r in records], dtype=bool)
-
-
-def cue_precision(records: Sequence[Record], flags: tuple[np.ndarray, np.ndarray] | None = None) -> float | None:
+def cue_precision(records: Sequence[Record], scored: Sequence[Scored]) -> float | None:
     """Share of texts with a danger cue that are labelled high: the confidence a cue lift earns."""
-    has_cue, high = flags if flags is not None else cue_flags(records)
-    return float(high[has_cue].mean()) if has_cue.any() else None
+    high = [r.urgency == "high" for r, s in zip(records, scored, strict=True) if s.reading.cues]
+    return float(np.mean(high)) if high else None
 
 
-def cross_validated_predictions(
+def grouped_folds(records: Sequence[Record], folds: int = 5) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Train and test indices of each fold, stratified by label and grouped by story: records
+    retold from one page never sit on both sides of a fold, or the score would measure memory
+    of the story, not reading."""
+    strata = [f"{r.type}/{r.urgency}" for r in records]
+    if min(Counter(strata).values()) < folds:  # a tiny corpus: stratify by type alone
+        strata = [r.type for r in records]
+    splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=0)
+    return list(splitter.split(np.zeros(len(records)), strata, [r.group for r in records]))
+
+
+def cross_validated_scores(
     records: Sequence[Record],
     spec: ModelSpec = ModelSpec(),
     *,
     folds: int = 5,
     n_jobs: int = 1,
     progress: Progress | None = None,
-) -> list[Prediction]:
-    """Out-of-fold predictions for every record, made through the same Triage rules as serving."""
-    strata = [f"{r.type}/{r.urgency}" for r in records]
-    if min(Counter(strata).values()) < folds:  # a tiny corpus: stratify by type alone
-        strata = [r.type for r in records]
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
-    out: list[Prediction | None] = [None] * len(records)
-    has_cue, high = cue_flags(records)  # once, not once a fold
-    precision = cue_precision(records, (has_cue, high))
-    for k, (train_idx, test_idx) in enumerate(splitter.split(np.zeros(len(records)), strata), 1):
+) -> list[Scored]:
+    """Out-of-fold scores for every record, before any rule, over `grouped_folds`."""
+    out: list[Scored | None] = [None] * len(records)
+    for k, (train_idx, test_idx) in enumerate(grouped_folds(records, folds), 1):
         if progress:
             progress(f"cross-validation fold {k}/{folds}")
-        train_records = [records[i] for i in train_idx]
-        fold_precision = cue_precision(train_records, (has_cue[train_idx], high[train_idx]))
-        manifest = {"cue_precision": fold_precision or precision}
-        triage = Triage(fit(train_records, spec, n_jobs=n_jobs), manifest, explain_top=0)
-        for i, prediction in zip(test_idx, triage.predict([records[i].text for i in test_idx]), strict=True):
-            out[i] = prediction
-    return [p for p in out if p is not None]
+        triage = Triage(fit([records[i] for i in train_idx], spec, n_jobs=n_jobs), {}, explain_top=0)
+        scored, _ = triage.score([records[i].text for i in test_idx])
+        for i, one in zip(test_idx, scored, strict=True):
+            out[i] = one
+    return [s for s in out if s is not None]
 
 
 def new_version(root: Path) -> str:
@@ -133,35 +129,30 @@ def train(
     n_jobs: int = 1,
     progress: Progress | None = None,
 ) -> TrainResult:
-    """Cross-validate, fit on everything, score the fixed test split and any evaluation sets, and
-    write a candidate `models_root/<version>/` with its manifest and report.
-
-    The review threshold is chosen on the test split (never on training folds) and stored in the
-    manifest, so it always matches the calibration of the model it belongs to.
-    """
+    """Cross-validate, choose the rules' thresholds on the out-of-fold scores, fit on everything,
+    score each fixed test file and any evaluation sets, and write a candidate
+    `models_root/<version>/` with its manifest and report. Test files and evaluation sets are
+    only scored: nothing is chosen on them."""
     files = data_files(data_dir)
     records = read_records(files)
-    test_records = load_set(test_dir) if test_dir else []
-    overlap = {r.text for r in records} & {r.text for r in test_records}
+    test_sets = {set_name(f): load_set(f) for f in data_files(test_dir)} if test_dir else {}
+    test_texts = {r.text for recs in test_sets.values() for r in recs}
+    overlap = {r.text for r in records} & test_texts
     if overlap:
-        raise DatasetError(f"{len(overlap)} texts are both in {data_dir} and in the test split {test_dir}")
+        raise DatasetError(f"{len(overlap)} texts are both in {data_dir} and in the test files of {test_dir}")
     if progress:
         progress(f"{len(records)} records from {len(files)} files")
-    oof = cross_validated_predictions(records, spec, folds=folds, n_jobs=n_jobs, progress=progress)
-    low_guard = choose_low_guard(records, oof)
-    oof = [replace(p, urgency=guard_low(p.urgency, low_guard["threshold"])) for p in oof]
-    metrics = {"cross_validation": score(records, oof)}
+    oof = cross_validated_scores(records, spec, folds=folds, n_jobs=n_jobs, progress=progress)
+    stacker, oof = fit_stacker(records, oof, folds=folds)
+    chosen = decisions.choose(records, oof, cue_precision(records, oof))
+    rules: Decisions = chosen["decisions"]
+    metrics = {"cross_validation": score(records, decisions.apply(oof, rules))}
     if progress:
         progress("fitting the final model on all records")
     pipeline = fit(records, spec, n_jobs=n_jobs)
-    decisions: dict[str, Any] = {"cue_precision": cue_precision(records), "low_guard": low_guard["threshold"]}
-    review: dict[str, float] = {}
-    if test_records:
-        test_predictions = predict(Triage(pipeline, decisions, explain_top=0), test_records)
-        review = choose_review_threshold(test_records, test_predictions)
-    triage = Triage(pipeline, decisions | {"review_threshold": review.get("threshold")}, explain_top=0)
-    sets = {"test": test_records} if test_records else {}
-    sets |= {set_name(path): load_set(path) for path in eval_dirs if path.exists()}
+    decided = decisions.manifest(rules, stacker)
+    triage = Triage(pipeline, decided, explain_top=0)
+    sets = test_sets | {set_name(path): load_set(path) for path in eval_dirs if path.exists()}
     for name, set_records in sets.items():
         metrics[name] = score(set_records, predict(triage, set_records))
     version = new_version(models_root)
@@ -179,11 +170,10 @@ def train(
             "data_files": [str(p) for p in files],
             "data_sha256": files_sha256(files),
             "test_files": [str(p) for p in data_files(test_dir)] if test_dir else [],
-            **decisions,
-            "low_guard_choice": low_guard,
-            "review": review,
-            "review_threshold": review.get("threshold"),
+            **decided,
+            "decision_choices": chosen["choices"],
             "cv_folds": folds,
+            "cv_groups": len({r.group for r in records}),
             "metrics": metrics,
         },
     )
@@ -191,6 +181,6 @@ def train(
         directory,
         f"Candidate model {version}",
         {"cross-validation": metrics["cross_validation"]} | {name: metrics[name] for name in sets},
-        [f"{spec.name}, trained on {len(records)} records; review threshold {review.get('threshold')}."],
+        [f"{spec.name}, trained on {len(records)} records; rules chosen on cross-validation: {decided}."],
     )
     return TrainResult(version=version, directory=directory, manifest=manifest)

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Request
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
+from nlp.factors import CHINESE_NAMES
 from nlp.labels import name_of
 from nlp.predictor import Prediction, Triage
 from service import store
@@ -17,6 +18,8 @@ from service.schemas import (
     ClassifyRequest,
     ClassifyResponse,
     CueResult,
+    DangerResult,
+    FactorResult,
     Handling,
     is_blank,
 )
@@ -50,6 +53,15 @@ def to_response(prediction: Prediction, item_id: str | None, triage: Triage, set
         needs_review=prediction.needs_review,
         review_reasons=prediction.review_reasons,
         cues=[CueResult(phrase=c.phrase, signal=c.signal) for c in prediction.cues],
+        danger=(
+            DangerResult(clause=d.text, signals=list(d.signals), p_high=round(d.p_high, 4))
+            if (d := prediction.danger)
+            else None
+        ),
+        urgency_factors=[
+            FactorResult(factor=f.name, name=CHINESE_NAMES.get(f.name, f.name), phrase=f.phrase)
+            for f in prediction.factors
+        ],
         handling=Handling(deadline_hours=settings.deadline_hours(prediction.urgency.label)),
         model_version=triage.version,
     )

@@ -79,12 +79,14 @@ def test_naive_bayes_is_refused_so_the_pipeline_is_used() -> None:
 
 
 def test_one_text_at_a_time_gives_the_batch_probabilities(real_pipeline: Pipeline, test_texts: list[str]) -> None:
-    # One row takes a numpy path (no scipy matrix); it must agree with the batch path.
+    # One row takes a numpy path (no scipy matrix); it must agree with the batch path. Both sum
+    # in float32 in different orders; the cue and factor columns hold whole counts, larger than
+    # TF-IDF weights, so the two agree to 1e-5 (the bound against the pipeline above), not 1e-6.
     compiled = CompiledModel.from_pipeline(real_pipeline)
     batch = compiled.predict_proba(compiled.transform(test_texts[:60]))
     for i, text in enumerate(test_texts[:60]):
         for axis_batch, axis_one in zip(batch, compiled.predict_proba(compiled.transform([text])), strict=True):
-            np.testing.assert_allclose(axis_one[0], axis_batch[i], atol=1e-6)
+            np.testing.assert_allclose(axis_one[0], axis_batch[i], atol=1e-5)
 
 
 def test_character_grams_longer_than_three_are_refused_so_the_pipeline_is_used() -> None:

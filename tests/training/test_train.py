@@ -53,7 +53,7 @@ def test_danger_cue_lifts_urgency_whatever_the_model_says(models_root: Path) -> 
     pipeline, manifest = load(models_root / json.loads((models_root / "live.json").read_text())["version"])
     prediction = Triage(pipeline, manifest).predict(["网上买的冰箱坏了商家不退，我气得想喝农药"])[0]
     assert prediction.urgency.label == "high"
-    assert {"phrase": "喝农药", "signal": "self_harm"} in [vars(c) for c in prediction.cues]
+    assert ("喝农药", "self_harm") in [(c.phrase, c.signal) for c in prediction.cues]
     assert abs(sum(prediction.urgency.scores.values()) - 1) < 1e-6
     # The phrases listed explain the labels given, not the model's raw argmax.
     signals = {c.signal for c in prediction.cues if ":" in c.signal}
