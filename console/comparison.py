@@ -81,6 +81,8 @@ class Comparison:
             ("紧急程度 macro-F1", ("urgency", "macro_f1"), True),
             ("紧急（high）召回率", ("urgency", "per_class", "high", "recall"), True),
             ("紧急被判为一般（high → low）", ("high_called_low",), False),
+            ("紧急案件判为紧急或提示危险", ("high_caught",), True),
+            ("可能有危险提示率", ("possible_danger_rate",), False),
             ("复核率", ("review_rate",), False),
             ("未复核部分的准确率", ("accuracy_not_reviewed",), True),
         ):

@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from console import db
 from nlp.cues import Cue
 from nlp.files import atomic_write
-from nlp.predictor import Prediction, Triage
+from nlp.predictor import POSSIBLE_DANGER, Prediction, Triage
 
 
 def is_danger(cue: Cue) -> bool:
@@ -43,6 +43,14 @@ class Case:
     @property
     def danger(self) -> list[Cue]:
         return [c for c in self.now.cues if is_danger(c)] if self.now else []
+
+    @property
+    def possible_danger(self) -> bool:
+        """A danger cue, or the predictor's possible-danger net, now or when the service kept it."""
+        flagged = POSSIBLE_DANGER in self.reasons or (
+            self.now is not None and POSSIBLE_DANGER in self.now.review_reasons
+        )
+        return bool(self.danger) or flagged
 
     @property
     def sureness(self) -> float:
@@ -142,12 +150,13 @@ def _cases(engine: Engine) -> list[Case]:
 
 
 def pending(engine: Engine, triage: Triage | None, done: set[str]) -> list[Case]:
-    """Queue entries not yet reviewed, each read by the live model, danger first, then least sure."""
+    """Queue entries not yet reviewed, each read by the live model: explicit danger first, then the
+    possible-danger net, then the least sure."""
     cases = [c for c in _cases(engine) if c.key not in done]
     if triage is not None and cases:
         readings = triage.predict([c.text for c in cases])
         cases = [replace(c, now=p) for c, p in zip(cases, readings, strict=True)]
-    return sorted(cases, key=lambda c: (not c.danger, c.sureness, c.key))
+    return sorted(cases, key=lambda c: (not c.danger, not c.possible_danger, c.sureness, c.key))
 
 
 def open_store(url: str) -> Engine:

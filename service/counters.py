@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
-from nlp.predictor import Prediction
+from nlp.predictor import POSSIBLE_DANGER, Prediction
 from nlp.privacy import mask
 from service import store
 
@@ -29,8 +29,9 @@ def channel(source: str | None) -> str:
 
 
 def is_danger(prediction: Prediction) -> bool:
-    """Explicit danger cues carry a bare signal; the phrases behind a label carry `axis:label`."""
-    return any(":" not in cue.signal for cue in prediction.cues)
+    """An explicit danger cue (a bare signal; the phrases behind a label carry `axis:label`), or
+    the predictor's possible-danger net."""
+    return POSSIBLE_DANGER in prediction.review_reasons or any(":" not in cue.signal for cue in prediction.cues)
 
 
 class Counters:
