@@ -7,6 +7,7 @@ import typer
 from rich.progress import track
 
 from cli.common import DataOpt, console, fail
+from nlp.privacy import mask
 from training.settings import get_training_settings
 
 app = typer.Typer()
@@ -37,7 +38,7 @@ def import_(
     except (ImportFileError, DatasetError) as exc:
         fail(str(exc))
     for problem in result.problems[:50]:
-        typer.echo(f"row {problem.row}: {problem.reason}", err=True)
+        typer.echo(f"{file.name} row {problem.row}: {mask(problem.reason)}", err=True)
     if len(result.problems) > 50:
         typer.echo(f"… and {len(result.problems) - 50} more problems", err=True)
     if result.problems and not skip_bad:
@@ -50,6 +51,9 @@ def import_(
     summary = f"{len(result.records)} records added" + (f" to {target}" if target else "")
     summary += f", {result.duplicates} duplicates skipped, {len(result.problems)} rows rejected"
     if result.problems:
-        rejected = write_rejected(result, file.with_name(f"{file.stem}.rejected.csv"))
-        summary += f" (see {rejected})"
+        rejected = file.with_name(f"{file.stem}.rejected.csv")
+        try:
+            summary += f" (see {write_rejected(result, rejected)})"
+        except OSError as exc:
+            summary += f" (the list of them could not be written to {rejected}: {exc.strerror or exc})"
     typer.echo(summary)

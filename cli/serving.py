@@ -26,7 +26,7 @@ def serve(
     sys.modules.setdefault("pandas", None)  # type: ignore[arg-type]
     import uvicorn
 
-    from service import logs
+    from service import logs, server
     from service.main import create_app
     from service.settings import get_settings
     from service.state import ModelHolder
@@ -42,13 +42,18 @@ def serve(
     # then re-raises the signal to the handler that was there before it: make that one a no-op so
     # the process ends with exit code 0, not killed by the signal.
     signal.signal(signal.SIGTERM, lambda *_: None)
-    uvicorn.run(
+    config = server.config(
         create_app(settings, holder),
+        settings,
         host=host or settings.host,
         port=port or settings.port,
         access_log=False,  # the app writes its own JSON access log, without texts
         timeout_graceful_shutdown=30,
     )
+    running = uvicorn.Server(config)
+    running.run()
+    if not running.started:  # e.g. the port is taken: uvicorn has said why
+        raise typer.Exit(code=3)
 
 
 @app.command()

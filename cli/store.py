@@ -1,14 +1,15 @@
 """feedback export, review export: hand the desk's corrections and the review queue to analysts."""
 
-import csv
 import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from nlp.privacy import mask
 from service import store
 from service.settings import get_settings
+from training.sheets import write_csv
 
 feedback_app = typer.Typer(no_args_is_help=True, help="Corrections posted by intake desks.")
 review_app = typer.Typer(no_args_is_help=True, help="Low-confidence predictions kept for labelling.")
@@ -26,8 +27,14 @@ def export_feedback(
     n = 0
     with out.open("w", encoding="utf-8") as fh:
         for row in store.feedback_rows(engine=engine):
-            record = {"id": f"fb-{row['id']}", "text": row["text"], "type": row["type"], "urgency": row["urgency"]}
-            record |= {"source": "feedback", "note": row["note"]} if row["note"] else {"source": "feedback"}
+            # Masked again on the way out: rows stored by an older version may hold what it missed.
+            record = {
+                "id": f"fb-{row['id']}",
+                "text": mask(row["text"]),
+                "type": row["type"],
+                "urgency": row["urgency"],
+            }
+            record |= {"source": "feedback", "note": mask(row["note"])} if row["note"] else {"source": "feedback"}
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
             n += 1
     typer.echo(f"{n} corrections written to {out}")
@@ -41,11 +48,10 @@ def export_review(
     """Write kept predictions as a spreadsheet: fill in `type` and `urgency`, then import it."""
     engine = store.make_engine(database or get_settings().database_url)
     columns = ["text", "predicted_type", "type_confidence", "predicted_urgency", "urgency_confidence", "reasons"]
-    n = 0
-    with out.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["id", *columns, "type", "urgency"])
-        for row in store.review_rows(engine=engine):
-            writer.writerow([f"rq-{row['id']}", *(row[c] for c in columns), "", ""])
-            n += 1
+    rows = store.review_rows(engine=engine)
+    n = write_csv(
+        out,
+        ["id", *columns, "type", "urgency"],
+        ([f"rq-{r['id']}", mask(r["text"]), *(r[c] for c in columns[1:]), "", ""] for r in rows),
+    )
     typer.echo(f"{n} predictions written to {out}; fill in type and urgency, then `dispute-triage import {out}`")

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from nlp.labels import TYPES, URGENCIES
+from training.sheets import neutralise
 
 AXES = {"type": TYPES, "urgency": URGENCIES}
 CSV_COLUMNS = ["day", "type", "urgency", "source", "cases", "needs_review", "danger"]
@@ -125,15 +126,12 @@ def drift(weeks: list[Period], mix: dict[str, dict[str, float]], threshold: floa
     return found
 
 
-def _cell(value: str) -> str:
-    """A caller-sent value that Excel would run as a formula is kept as text."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def csv_bytes(rows: list[dict[str, Any]]) -> bytes:
-    """The counters as CSV (UTF-8 with BOM, so Excel on Chinese Windows opens it right)."""
+    """The counters as CSV (UTF-8 with BOM, so Excel on Chinese Windows opens it right); the channel
+    is the caller's own string, so every cell is neutralised as the importer's spreadsheets are."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows({**row, "day": row["day"].isoformat(), "source": _cell(row["source"])} for row in rows)
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        writer.writerow([neutralise(row["day"].isoformat() if c == "day" else row[c]) for c in CSV_COLUMNS])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

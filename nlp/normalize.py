@@ -49,3 +49,14 @@ def normalize(text: str) -> str:
 def han_count(text: str) -> int:
     """Number of Han characters: too few of them and the model cannot judge the text."""
     return len(_NOT_HAN.sub("", text))
+
+
+# No code point grows more than this under NFKC (U+FDFA, ﷺ, becomes 18 characters); a test checks
+# it against unicodedata over every code point. Texts shorter than limit / NFKC_MAX_GROWTH need no check.
+NFKC_MAX_GROWTH = 18
+
+
+def nfkc_length(text: str) -> int:
+    """Length of the text once NFKC has expanded it (U+FDFA alone becomes 18 characters): the work
+    normalisation and the model do grows with this, not with the length the caller sent."""
+    return len(text) if unicodedata.is_normalized("NFKC", text) else len(unicodedata.normalize("NFKC", text))

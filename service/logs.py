@@ -3,6 +3,7 @@
 import json
 import logging
 import sys
+import traceback
 from datetime import UTC, datetime
 
 _RESERVED = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
@@ -17,9 +18,23 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         entry |= {k: v for k, v in record.__dict__.items() if k not in _RESERVED}
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+        if record.exc_info and record.exc_info[1] is not None:
+            entry["exception"] = without_messages(record.exc_info[1])
         return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def without_messages(exc: BaseException) -> str:
+    """The traceback of `exc` and the exceptions chained to it, types and frames only: a message
+    can quote the request (a database error quotes the statement's parameters, texts included)."""
+    parts = []
+    seen: set[int] = set()
+    te: traceback.TracebackException | None = traceback.TracebackException.from_exception(exc)
+    while te is not None and id(te) not in seen:
+        seen.add(id(te))
+        name = f"{te.exc_type.__module__}.{te.exc_type.__qualname__}" if te.exc_type else "exception"
+        parts.append("".join(te.stack.format()) + f"{name} (message not logged)\n")
+        te = te.__cause__ or te.__context__
+    return "Traceback (most recent call last):\n" + "\n".join(reversed(parts))
 
 
 def configure(level: str = "INFO") -> None:

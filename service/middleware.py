@@ -11,6 +11,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from nlp.privacy import mask
 from service.errors import error_body
 from service.metrics import Metrics
 
@@ -44,6 +45,8 @@ class RequestContext:
             return
         given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
         request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+        # A caller's own id may be a phone number: the log gets it masked, the caller it as sent.
+        logged_id = mask(request_id) if request_id is given else request_id
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status = 500
@@ -60,7 +63,7 @@ class RequestContext:
         try:
             await self.app(scope, receive, send_with_id)
         except Exception:
-            log.exception("unhandled error", extra={"request_id": request_id, "path": scope.get("path")})
+            log.exception("unhandled error", extra={"request_id": logged_id, "path": scope.get("path")})
             if not response_started:
                 await send_json(
                     send,
@@ -76,7 +79,7 @@ class RequestContext:
             log.info(
                 "request",
                 extra={
-                    "request_id": request_id,
+                    "request_id": logged_id,
                     "method": scope["method"],
                     "route": route,
                     "status": status,

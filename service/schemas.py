@@ -231,11 +231,12 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, object]]:
         409: "The model could not be loaded or checked; the old one keeps serving.",
         413: "The request body is over the configured size.",
         422: "A field is missing, empty, too long or of the wrong type; the message names it.",
-        429: "Rate limit reached; see Retry-After.",
+        429: "Rate limit reached, or too many invalid API keys from this client; see Retry-After.",
+        431: "Request line and headers over the configured size or count (refused by the server).",
         503: "No model is loaded yet.",
     }
     return {code: {"model": ErrorResponse, "description": meaning[code]} for code in codes}
 
 
-PUBLIC_ERRORS = error_responses(401, 403, 408, 413, 422, 429, 503)
-ADMIN_ERRORS = error_responses(401, 403, 408, 409, 413)
+PUBLIC_ERRORS = error_responses(401, 403, 408, 413, 422, 429, 431, 503)
+ADMIN_ERRORS = error_responses(401, 403, 408, 409, 413, 429, 431)

@@ -1,26 +1,19 @@
 """Who may call: API keys per scope (intake for /v1, admin for /admin), compared in constant time,
-a loopback-only fallback when a scope has no key, and an optional per-key rate limit."""
+a loopback-only fallback when a scope has no key, a per-key rate limit, and a throttle on failed
+authentication per client, so keys cannot be guessed at speed."""
 
+import hashlib
 import hmac
-import ipaddress
 import math
-import threading
-import time
-from functools import lru_cache
+from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, FastAPI, Header, Request
 
+from service import clients
 from service.deps import SettingsDep
 from service.errors import Forbidden, RateLimited, Unauthorized
 from service.settings import Settings
-
-
-@lru_cache(maxsize=4096)
-def is_loopback(host: str | None) -> bool:
-    try:
-        return host is not None and ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "testclient"  # Starlette's in-process test client has no address
+from service.throttle import TokenBucket
 
 
 def matches(candidate: str, keys: list[str]) -> bool:
@@ -31,63 +24,73 @@ def matches(candidate: str, keys: list[str]) -> bool:
     return found
 
 
-class TokenBucket:
-    """Per-identity buckets refilled at `per_minute`; small and in-process, like the service."""
-
-    def __init__(self, per_minute: int) -> None:
-        self.rate = per_minute / 60.0
-        self.capacity = float(per_minute)
-        self._buckets: dict[str, tuple[float, float]] = {}
-        self._lock = threading.Lock()
-
-    def take(self, identity: str) -> float:
-        """0 if a request may pass now, else the seconds until one may."""
-        now = time.monotonic()
-        with self._lock:
-            tokens, last = self._buckets.get(identity, (self.capacity, now))
-            tokens = min(self.capacity, tokens + (now - last) * self.rate)
-            if tokens >= 1:
-                self._buckets[identity] = (tokens - 1, now)
-                return 0.0
-            self._buckets[identity] = (tokens, now)
-            return (1 - tokens) / self.rate
+def _bucket(app: FastAPI, name: str, per_minute: int) -> TokenBucket:
+    bucket: TokenBucket | None = getattr(app.state, name, None)
+    if bucket is None:
+        bucket = TokenBucket(per_minute)
+        setattr(app.state, name, bucket)
+    return bucket
 
 
-def _authorise(request: Request, settings: Settings, scope: str) -> str:
+def _authorise(request: Request, settings: Settings, scope: str, given: str | None) -> str:
+    """The identity the rate limit counts: the whole key, hashed, or the loopback client."""
     keys = settings.keys(scope)
-    given = request.headers.get("x-api-key")
-    client = request.client.host if request.client else None
     if not keys:
-        if is_loopback(client):
-            return f"loopback:{client}"
-        raise Forbidden(f"no {scope} API key is configured, so only loopback clients are accepted")
+        if clients.is_local(request, settings.trusted_proxies):
+            return f"client:{request.client.host if request.client else None}"
+        raise Forbidden(
+            f"no {scope} API key is configured, so only loopback clients are accepted "
+            "(a forwarded request counts as loopback only through a proxy in DT_TRUSTED_PROXIES)"
+        )
     if not given:
         raise Unauthorized("missing X-API-Key header")
+    failures = None
+    if settings.auth_failures_per_minute > 0:
+        failures = _bucket(request.app, "auth_failures", settings.auth_failures_per_minute)
+        client = f"client:{clients.address(request, settings.trusted_proxies)}"
+        if (wait := failures.wait(client)) > 0:
+            raise RateLimited(
+                f"too many invalid API keys from this client; the limit is {settings.auth_failures_per_minute} "
+                "a minute",
+                math.ceil(wait),
+            )
     if matches(given, keys):
-        return f"key:{given[-6:]}"
+        return "key:" + hashlib.sha256(given.encode()).hexdigest()
     other = "admin" if scope == "intake" else "intake"
     if matches(given, settings.keys(other)):
         raise Forbidden(f"this API key is for {other} routes, not {scope} routes")
+    if failures is not None:
+        failures.take(client)
     raise Unauthorized("invalid API key")
 
 
 def _limit(request: Request, settings: Settings, identity: str) -> None:
     if settings.rate_limit_per_minute <= 0:
         return
-    bucket: TokenBucket | None = getattr(request.app.state, "rate_limiter", None)
-    if bucket is None:
-        bucket = request.app.state.rate_limiter = TokenBucket(settings.rate_limit_per_minute)
-    wait = bucket.take(identity)
+    wait = _bucket(request.app, "rate_limiter", settings.rate_limit_per_minute).take(identity)
     if wait > 0:
         raise RateLimited(f"rate limit of {settings.rate_limit_per_minute} requests a minute reached", math.ceil(wait))
 
 
-async def require_intake(request: Request, settings: SettingsDep) -> None:
-    _limit(request, settings, _authorise(request, settings, "intake"))
+# Declared so that /docs and clients (and schemathesis) know them; the request id is handled by
+# service.middleware.RequestContext before any route runs.
+ApiKey = Annotated[str | None, Header(alias="X-API-Key", description="An API key of the route's scope.")]
+RequestId = Annotated[
+    str | None,
+    Header(
+        alias="X-Request-ID",
+        description="Your id for this request (letters, digits, '.', '_', '-'; up to 64), sent back in the "
+        "response; one is made when it is missing or not of that form.",
+    ),
+]
 
 
-async def require_admin(request: Request, settings: SettingsDep) -> None:
-    _authorise(request, settings, "admin")
+async def require_intake(request: Request, settings: SettingsDep, api_key: ApiKey = None, _: RequestId = None) -> None:
+    _limit(request, settings, _authorise(request, settings, "intake", api_key))
+
+
+async def require_admin(request: Request, settings: SettingsDep, api_key: ApiKey = None, _: RequestId = None) -> None:
+    _authorise(request, settings, "admin", api_key)
 
 
 IntakeAccess = Depends(require_intake)

@@ -1,5 +1,6 @@
 """All service configuration in one object, read from `DT_*` environment variables or `.env`."""
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
@@ -56,20 +57,39 @@ class Settings(CommonSettings):
     intake_keys_file: Path | None = Field(None, description="A file of further intake keys, one a line.")
     admin_keys_file: Path | None = Field(None, description="A file of further admin keys, one a line.")
     max_body_bytes: int = Field(1_000_000, ge=1, description="Largest request body accepted (413 beyond).")
+    max_header_bytes: int = Field(
+        16_384, ge=1024, description="Largest request line and headers together, in bytes (431 beyond)."
+    )
+    max_headers: int = Field(100, ge=10, description="Most request headers accepted (431 beyond).")
     request_timeout_seconds: float = Field(10.0, gt=0, description="A request still running after this is a 408.")
     rate_limit_per_minute: int = Field(
         0, ge=0, description="Requests per minute allowed per API key (or per client without one); 0 is no limit."
+    )
+    auth_failures_per_minute: int = Field(
+        10, ge=0, description="Invalid API keys a client may send per minute before it gets 429; 0 is no limit."
+    )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Addresses or networks (comma-separated) of proxies whose X-Forwarded-For, Forwarded or "
+        "X-Real-IP is believed; forwarding headers from anyone else are ignored.",
     )
     require_model: bool = Field(
         True, description="Refuse to start without a loadable live model (exit 1) rather than wait unready."
     )
     log_level: str = Field("INFO", description="Level of the JSON logs written to standard error.")
 
-    @field_validator("intake_keys", "admin_keys", mode="before")
+    @field_validator("intake_keys", "admin_keys", "trusted_proxies", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:
         if isinstance(value, str):
             return [k.strip() for k in value.split(",") if k.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for proxy in value:
+            ipaddress.ip_network(proxy, strict=False)  # a ValueError names the bad entry
         return value
 
     def keys(self, scope: str) -> list[str]:

@@ -107,7 +107,7 @@ def add_feedback(
     *, engine: Engine, text: str, type_: str, urgency: str, case_id: str | None, note: str | None, model_version: str
 ) -> int:
     row = {
-        "case_id": case_id,
+        "case_id": mask(case_id) if case_id else None,
         "text": mask(text),
         "type": type_,
         "urgency": urgency,
@@ -131,7 +131,7 @@ def add_review(
     model_version: str,
 ) -> int:
     row = {
-        "case_id": case_id,
+        "case_id": mask(case_id) if case_id else None,
         "text": mask(text),
         "predicted_type": predicted_type,
         "type_confidence": type_confidence,

@@ -7,20 +7,19 @@ with skip_bad, its clean rows) is written as a new JSONL file next to the others
 temporary file, then renamed, so a crash leaves the corpus as it was.
 """
 
-import csv
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
 
 from nlp.files import atomic_write
 from nlp.labels import code_for, codes
 from nlp.privacy import mask
 from training.dataset import Record
+from training.sheets import ERROR, ImportFileError, read_rows, write_csv
+
+__all__ = ["ImportFileError", "ImportPlan", "Problem", "plan", "read_rows", "write", "write_rejected"]
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "text": ("text", "内容", "纠纷描述", "描述", "文本", "案情", "案情描述"),
@@ -31,13 +30,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "note": ("note", "备注", "说明"),
 }
 REQUIRED = ("text", "type", "urgency")
-SUFFIXES = (".csv", ".xlsx", ".jsonl")
 
 Rows = Callable[[Iterable[tuple[int, dict[str, str]]]], Iterable[tuple[int, dict[str, str]]]]
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read: wrong format, missing column, unreadable encoding."""
 
 
 @dataclass(frozen=True)
@@ -53,44 +47,6 @@ class ImportPlan:
     records: list[dict[str, str]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     duplicates: int = 0
-
-
-def _read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    for n, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            row = {"__error__": f"invalid JSON ({exc.msg})"}
-        yield n, row if isinstance(row, dict) else {"__error__": "a line must be a JSON object"}
-
-
-def _read_frame(path: Path) -> pd.DataFrame:
-    if path.suffix == ".xlsx":
-        return pd.read_excel(path, dtype=str, keep_default_na=False)
-    try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except UnicodeDecodeError:  # Excel on Chinese Windows saves CSV as GB18030
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="gb18030")
-
-
-def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """(row number as the analyst sees it, {column: value}) for every data row."""
-    if path.suffix not in SUFFIXES:
-        raise ImportFileError(f"{path}: unsupported file type {path.suffix!r}; use {', '.join(SUFFIXES)}")
-    if not path.is_file():
-        raise ImportFileError(f"{path}: no such file")
-    try:
-        if path.suffix == ".jsonl":
-            raw = [(n, {str(k): "" if v is None else str(v) for k, v in row.items()}) for n, row in _read_jsonl(path)]
-        else:
-            frame = _read_frame(path)
-            # Row 1 is the header, so the first data row is row 2, as in the spreadsheet.
-            raw = [(i + 2, {str(k): str(v) for k, v in row.items()}) for i, row in enumerate(frame.to_dict("records"))]
-    except (ValueError, OSError, UnicodeDecodeError) as exc:
-        raise ImportFileError(f"{path}: cannot be read ({exc})") from None
-    return raw
 
 
 def resolve_columns(header: Iterable[str], path: Path) -> dict[str, str]:
@@ -118,14 +74,14 @@ def plan(
 ) -> ImportPlan:
     """Check every row against the label sets and the corpus; nothing is written here."""
     raw = read_rows(path)
-    header = {k for _, row in raw for k in row if k != "__error__"}
-    columns = resolve_columns(header, path) if raw else {}
+    header = {k for _, row in raw for k in row if k != ERROR}
+    columns = resolve_columns(header, path) if header else {}
     known = {r.text: r for r in existing}
     seen: dict[str, tuple[int, str, str]] = {}
     result = ImportPlan(source=path)
     for n, row in rows(raw):
-        if "__error__" in row:
-            result.problems.append(Problem(n, row["__error__"]))
+        if ERROR in row:
+            result.problems.append(Problem(n, row[ERROR]))
             continue
         values = {f: row.get(col, "").strip() for f, col in columns.items()}
         problem, record = _check(values, max_chars)
@@ -171,7 +127,7 @@ def _check(values: dict[str, str], max_chars: int) -> tuple[str | None, dict[str
         out[axis] = code
     for optional in ("id", "source", "note"):
         if values.get(optional):
-            out[optional] = values[optional]
+            out[optional] = mask(values[optional])
     return None, out
 
 
@@ -203,12 +159,12 @@ def write(result: ImportPlan, data_dir: Path) -> Path | None:
 
 
 def write_rejected(result: ImportPlan, path: Path) -> Path:
-    """A CSV of the rejected rows with their row number and reason, for the analyst to fix."""
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["row", "reason", "text", "type", "urgency"])
-        for p in result.problems:
-            writer.writerow(
-                [p.row, p.reason, mask(p.values.get("text", "")), p.values.get("type", ""), p.values.get("urgency", "")]
-            )
+    """A CSV of the rejected rows with their row number and reason, for the analyst to fix; cells
+    are masked and can never run as formulas."""
+    columns = ("text", "type", "urgency")
+    write_csv(
+        path,
+        ["row", "reason", *columns],
+        ([p.row, mask(p.reason), *(mask(p.values.get(c, "")) for c in columns)] for p in result.problems),
+    )
     return path

@@ -1,7 +1,14 @@
 """Writes the registry's live pointer (`models/live.json`): promote a candidate only when it is not
-worse than the live model on the fixed test split, and roll back to the one before."""
+worse than the live model on the fixed test split, and roll back to the one before.
 
-from collections.abc import Sequence
+Versions are names inside the registry (nlp.registry.version_directory), never paths. Changes are
+serialised by an exclusive lock on `models/.lock`, held from reading the pointer to writing it, so
+two promotes at once (two analysts, a script and a browser) both land and the history keeps both.
+"""
+
+import fcntl
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -9,7 +16,7 @@ from typing import Any
 
 from nlp.artifact import ArtifactError, load, read_manifest, write_json_atomic
 from nlp.predictor import Triage
-from nlp.registry import LIVE, live_pointer
+from nlp.registry import LIVE, live_pointer, load_version, version_directory
 from training.dataset import Record
 from training.evaluate import predict
 from training.metrics import score
@@ -28,15 +35,25 @@ class Gate:
 
     @classmethod
     def measure(cls, directory: Path, test: Sequence[Record]) -> "Gate":
+        """`directory` comes from version_directory: the registry's own folder of a version."""
         pipeline, manifest = load(directory)
         metrics = score(test, predict(Triage(pipeline, manifest, explain_top=0), test))
         return cls(metrics["type"]["macro_f1"], metrics["urgency"]["per_class"]["high"]["recall"])
 
 
 def versions(root: Path) -> list[str]:
+    """Folders of the registry that could be promoted: version names with a manifest, inside it."""
     if not root.is_dir():
         return []
-    return sorted(p.name for p in root.iterdir() if (p / "manifest.json").is_file())
+    return sorted(p.name for p in root.iterdir() if _inside(root, p.name) and (p / "manifest.json").is_file())
+
+
+def _inside(root: Path, name: str) -> bool:
+    try:
+        version_directory(root, name)
+    except ArtifactError:
+        return False
+    return True
 
 
 def current(root: Path) -> dict[str, Any] | None:
@@ -71,6 +88,18 @@ def listing(root: Path) -> list[dict[str, Any]]:
     return rows
 
 
+LOCK = ".lock"
+
+
+@contextmanager
+def changing(root: Path) -> Iterator[None]:
+    """Hold the registry's lock: one change at a time across processes. The kernel drops it when the
+    process ends, so a killed promote never leaves the registry locked."""
+    with (root / LOCK).open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        yield
+
+
 def _write_pointer(root: Path, version: str, history: list[str], **extra: str) -> dict[str, Any]:
     pointer = {"version": version, "promoted_at": datetime.now(UTC).isoformat(timespec="seconds"), "history": history}
     write_json_atomic(root / LIVE, pointer | extra)
@@ -87,15 +116,21 @@ def promote(
 ) -> dict[str, Any]:
     """Point live.json at `version` once it loads and, unless forced, scores within `tolerance` of the
     live model on `test`. A candidate that cannot be loaded is refused even with force."""
-    if not (root / version).is_dir():
-        raise ArtifactError(f"{root / version}: no such version")
-    load(root / version)
+    directory = version_directory(root, version)
+    load(directory)
+    with changing(root):
+        return _promote_locked(root, version, directory, test=test, tolerance=tolerance, force=force)
+
+
+def _promote_locked(
+    root: Path, version: str, directory: Path, *, test: Sequence[Record], tolerance: float, force: bool
+) -> dict[str, Any]:
     pointer = current(root)
     if pointer and pointer["version"] == version:
         raise PromotionRefused(f"{version} is already live")
     if pointer and test and not force:
-        new = Gate.measure(root / version, test)
-        old = Gate.measure(root / pointer["version"], test)
+        new = Gate.measure(directory, test)
+        old = Gate.measure(version_directory(root, pointer["version"]), test)
         losses = [
             f"{name} {getattr(new, attr):.3f} vs live {getattr(old, attr):.3f}"
             for name, attr in (("type macro-F1", "type_macro_f1"), ("high-urgency recall", "high_recall"))
@@ -112,9 +147,10 @@ def promote(
 
 def rollback(root: Path) -> dict[str, Any]:
     """Return to the version that was live before the current one."""
-    pointer = current(root)
-    if not pointer or not pointer.get("history"):
-        raise PromotionRefused("no earlier live version to roll back to")
-    previous, *rest = pointer["history"]
-    load(root / previous)
-    return _write_pointer(root, previous, rest, rolled_back_from=pointer["version"])
+    with changing(root):
+        pointer = current(root)
+        if not pointer or not pointer.get("history"):
+            raise PromotionRefused("no earlier live version to roll back to")
+        previous, *rest = pointer["history"]
+        load_version(root, previous)
+        return _write_pointer(root, previous, rest, rolled_back_from=pointer["version"])

@@ -15,7 +15,8 @@ from console.deps import SettingsDep, UploadsDep
 from console.errors import Conflict, ConsoleError, Invalid, NotFound
 from console.pages import render
 from console.uploads import Upload
-from training.importer import SUFFIXES, ImportPlan, write_rejected
+from training.importer import ImportPlan, write_rejected
+from training.sheets import SUFFIXES
 
 router = APIRouter(prefix="/import", tags=["import"])
 PREVIEW_ROWS = 200

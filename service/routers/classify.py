@@ -6,8 +6,9 @@ from starlette.concurrency import run_in_threadpool
 
 from nlp.factors import CHINESE_NAMES
 from nlp.labels import name_of
+from nlp.normalize import NFKC_MAX_GROWTH, nfkc_length
 from nlp.predictor import Prediction, Triage
-from service import store
+from service import offload, store
 from service.deps import SettingsDep, StoreDep, TriageDep
 from service.errors import InvalidInput
 from service.schemas import (
@@ -29,11 +30,20 @@ from service.settings import Settings
 router = APIRouter(prefix="/v1", dependencies=[IntakeAccess], responses=PUBLIC_ERRORS, tags=["classify"])
 
 
-def check_text(text: str, settings: Settings, where: str = "text") -> None:
+def check_text(text: str, settings: Settings, where: str = "text") -> int:
+    """Refuse a blank or over-long text; returns its length after normalisation, which bounds the
+    work: the limit holds for the text as sent and as NFKC expands it (U+FDFA becomes 18 characters)."""
     if is_blank(text):
         raise InvalidInput(f"{where} is empty or only whitespace")
-    if len(text) > settings.max_text_chars:
-        raise InvalidInput(f"{where} has {len(text)} characters; the limit is {settings.max_text_chars}")
+    limit = settings.max_text_chars
+    if len(text) > limit:
+        raise InvalidInput(f"{where} has {len(text)} characters; the limit is {limit}")
+    if len(text) * NFKC_MAX_GROWTH <= limit:
+        return len(text)
+    size = nfkc_length(text)
+    if size > limit:
+        raise InvalidInput(f"{where} has {size} characters after Unicode normalisation (NFKC); the limit is {limit}")
+    return size
 
 
 def to_response(prediction: Prediction, item_id: str | None, triage: Triage, settings: Settings) -> ClassifyResponse:
@@ -110,17 +120,15 @@ def _store_for_review(
             )
 
 
-# One text is predicted inline on the event loop: it takes under a millisecond of CPU, less than a
-# hop to the thread pool and back costs under load. A batch (up to half a second of CPU) goes to
-# the thread pool, so the loop keeps serving and the request timeout can answer for it. Storing
-# for review (off by default) is blocking I/O and goes to the thread pool too.
+# Where the prediction runs (inline, or worker threads in chunks) is service.offload's decision.
+# Storing for review (off by default) is blocking I/O and goes to the thread pool.
 @router.post("/classify", response_model=ClassifyResponse)
 async def classify(
     body: ClassifyRequest, request: Request, triage: TriageDep, settings: SettingsDep, engine: StoreDep
 ) -> ClassifyResponse:
     """Type, urgency, confidences, cues and deadline of one dispute description."""
-    check_text(body.text, settings)
-    prediction = triage.predict([body.text])[0]
+    size = check_text(body.text, settings)
+    prediction = (await offload.predict(request.app, triage, [body.text], [size]))[0]
     record(request, [prediction], triage, [body.source])
     await keep_for_review([(body.text, body.id)], [prediction], triage, engine, settings)
     return to_response(prediction, body.id, triage, settings)
@@ -135,9 +143,8 @@ async def classify_batch(
         raise InvalidInput("items is empty; send at least one item")
     if len(body.items) > settings.max_batch_items:
         raise InvalidInput(f"items has {len(body.items)} entries; the limit is {settings.max_batch_items}")
-    for i, item in enumerate(body.items):
-        check_text(item.text, settings, where=f"items[{i}].text")
-    predictions = await run_in_threadpool(triage.predict, [item.text for item in body.items])
+    sizes = [check_text(item.text, settings, where=f"items[{i}].text") for i, item in enumerate(body.items)]
+    predictions = await offload.predict(request.app, triage, [item.text for item in body.items], sizes)
     record(request, predictions, triage, [item.source for item in body.items])
     items = [(item.text, item.id) for item in body.items]
     await keep_for_review(items, predictions, triage, engine, settings)

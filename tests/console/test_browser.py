@@ -55,7 +55,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, models_root: Path) -> Iterat
     )
     with running(create_service(service_settings)) as service_url:
         settings.service_url, settings.service_admin_key = service_url, ADMIN_KEY
-        with running(create_app(settings)) as console_url:
+        with running(create_app(settings), plain=True) as console_url:
             yield World(settings, console_url, service_url, registry.current(settings.models_dir)["version"])
 
 

@@ -1,4 +1,5 @@
-"""Runs the real app under uvicorn on a free loopback port, for tests that need real concurrency."""
+"""Runs the real app under uvicorn, configured as `dispute-triage serve` runs it, on a free loopback
+port, for tests that need real concurrency or the real HTTP server."""
 
 import socket
 import threading
@@ -9,6 +10,8 @@ from contextlib import contextmanager
 import uvicorn
 from fastapi import FastAPI
 
+from service.server import config as server_config
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -17,9 +20,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def running(app: FastAPI) -> Iterator[str]:
+def running(app: FastAPI, *, plain: bool = False) -> Iterator[str]:
+    """The service as `serve` configures it; `plain`: uvicorn's defaults, for another app (the console)."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    if plain:
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    else:
+        config = server_config(app, app.state.settings, host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
