@@ -3,9 +3,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 MODELS ?= models
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 # Debian packages of the console's browser tests: Chromium, its driver (the same build) and CJK fonts.
 BROWSER_PACKAGES := chromium chromium-driver fonts-noto-cjk
-SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: serve console test lint model clean browser
 
@@ -33,17 +33,24 @@ serve: $(VENV)/.installed $(MODELS)/live.json
 console: $(VENV)/.installed
 	$(BIN)/dispute-triage console
 
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check nlp service training cli store console tests bench
+	$(BIN)/mypy nlp service training cli store console
+
+# The store's tests start their own PostgreSQL server from Debian's package (CI runs as root).
+.PHONY: postgresql
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql >/dev/null; }
+
+# The console's browser tests drive Debian's Chromium with Debian's chromedriver.
 browser:
 	@dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1 || { \
 	  echo "installing $(BROWSER_PACKAGES) for the console's browser tests ..."; \
 	  $(SUDO) apt-get update -qq && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(BROWSER_PACKAGES); }
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(BROWSER_PACKAGES); }
 
-lint: $(VENV)/.installed-test
-	$(BIN)/ruff check nlp service training cli console tests bench
-	$(BIN)/mypy nlp service training cli console
-
-test: $(VENV)/.installed-test lint browser
+test: $(VENV)/.installed-test lint postgresql browser
 	$(BIN)/python -m pytest
 
 clean:

@@ -12,6 +12,7 @@ app.add_typer(console.app)
 app.add_typer(models.app, name="models")
 app.add_typer(store.feedback_app, name="feedback")
 app.add_typer(store.review_app, name="review")
+app.add_typer(store.db_app, name="db")
 
 if __name__ == "__main__":
     app()

@@ -1,6 +1,5 @@
 """The console's FastAPI application: signed sessions, security headers, static files, routers."""
 
-import functools
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -10,8 +9,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from console import errors
 from console.auth import analyst_keys
+from console.db import Store
 from console.jobs import Jobs
-from console.queue import open_store
 from console.routers import audit_log, imports, models, review, session, stats, training
 from console.settings import ConsoleSettings, get_console_settings
 from console.uploads import Uploads
@@ -50,7 +49,8 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.state.uploads = Uploads()
     app.state.jobs = Jobs(settings.jobs_dir)
     app.state.comparisons = {}
-    app.state.engine = functools.cache(lambda: open_store(settings.database_url))  # opened on first use
+    app.state.store = Store(settings)
+    app.state.engine = app.state.store.engine  # opened on first use
     errors.install(app)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     for router in (

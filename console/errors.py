@@ -30,6 +30,10 @@ class Invalid(ConsoleError):
     status_code = 422
 
 
+class Unavailable(ConsoleError):
+    status_code = 503
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(NotSignedIn)
     async def _not_signed_in(request: Request, exc: NotSignedIn) -> Response:

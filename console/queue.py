@@ -157,7 +157,3 @@ def pending(engine: Engine, triage: Triage | None, done: set[str]) -> list[Case]
         readings = triage.predict([c.text for c in cases])
         cases = [replace(c, now=p) for c, p in zip(cases, readings, strict=True)]
     return sorted(cases, key=lambda c: (not c.danger, not c.possible_danger, c.sureness, c.key))
-
-
-def open_store(url: str) -> Engine:
-    return db.make_engine(url)

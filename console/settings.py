@@ -1,5 +1,6 @@
 """The console's one settings object: the training settings (data, test split, registry, gate
-tolerance) plus who may sign in, where the console keeps its state and which service to notify."""
+tolerance) and the store's (database), plus who may sign in, where the console keeps its state and
+which service to notify."""
 
 import secrets
 from functools import lru_cache
@@ -9,10 +10,11 @@ from typing import Annotated
 from pydantic import Field, field_validator
 from pydantic_settings import NoDecode
 
+from store.settings import StoreSettings
 from training.settings import TrainingSettings
 
 
-class ConsoleSettings(TrainingSettings):
+class ConsoleSettings(TrainingSettings, StoreSettings):
     console_host: str = Field("127.0.0.1", description="Address `dispute-triage console` binds to.")
     console_port: int = Field(8001, description="Port `dispute-triage console` listens on.")
     analyst_keys: Annotated[list[str], NoDecode] = Field(
@@ -29,9 +31,6 @@ class ConsoleSettings(TrainingSettings):
     secure_cookies: bool = Field(False, description="Send the session cookie over HTTPS only (behind a TLS proxy).")
     state_dir: Path = Field(
         Path("console-state"), description="The console's own files: the audit log and the training jobs."
-    )
-    database_url: str = Field(
-        "sqlite:///feedback.db", description="The database the service writes (review queue, corrections)."
     )
     service_url: str = Field(
         "http://127.0.0.1:8000",

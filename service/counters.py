@@ -12,12 +12,12 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
 from nlp.predictor import POSSIBLE_DANGER, Prediction
 from nlp.privacy import mask
-from service import store
+from store.counts import add_counts
+from store.errors import StoreError
 
 log = logging.getLogger("dispute_triage")
 Key = tuple[date, str, str, str]
@@ -66,13 +66,13 @@ class Counters:
             for (d, t, u, s), (n, r, x) in batch.items()
         ]
         try:
-            store.add_counts(engine=self.engine, rows=rows)
-        except SQLAlchemyError as exc:
+            add_counts(engine=self.engine, rows=rows)
+        except StoreError as exc:
             with self._lock:
                 for key, (n, r, x) in batch.items():
                     counts = self._pending[key]
                     counts[0], counts[1], counts[2] = counts[0] + n, counts[1] + r, counts[2] + x
-            log.error("statistics counters not written; kept for the next try", extra={"reason": str(exc)})
+            log.error("statistics counters not written; kept for the next try", extra={"reason": exc.reason})
             return 0
         return len(rows)
 

@@ -1,14 +1,14 @@
-"""FastAPI dependencies: the settings and the loaded model, as `Annotated` aliases."""
+"""FastAPI dependencies: the settings, the loaded model and the store, as `Annotated` aliases."""
 
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import Engine
 
 from nlp.predictor import Triage
 from service.errors import ModelNotReady
 from service.settings import Settings
 from service.state import ModelHolder
+from store.database import Database
 
 
 async def get_settings(request: Request) -> Settings:
@@ -27,11 +27,11 @@ async def get_triage(holder: Annotated[ModelHolder, Depends(get_holder)]) -> Tri
     return holder.triage
 
 
-async def get_store(request: Request) -> Engine:
+async def get_store(request: Request) -> Database:
     return request.app.state.store  # type: ignore[no-any-return]
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 TriageDep = Annotated[Triage, Depends(get_triage)]
 HolderDep = Annotated[ModelHolder, Depends(get_holder)]
-StoreDep = Annotated[Engine, Depends(get_store)]
+StoreDep = Annotated[Database, Depends(get_store)]

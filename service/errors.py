@@ -51,6 +51,16 @@ class ModelNotReady(ServiceError):
     code = "model_not_ready"
 
 
+class StoreUnavailable(ServiceError):
+    status_code = 503
+    code = "store_unavailable"
+
+
+class IdempotencyKeyReused(ServiceError):
+    status_code = 409
+    code = "idempotency_key_reused"
+
+
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
     error: dict[str, Any] = {"code": code, "message": message}
     if details is not None:

@@ -7,16 +7,18 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 
 from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
 
 from nlp import tokenize
 from nlp.artifact import ArtifactError
-from service import errors, store
+from service import errors
 from service.counters import Counters
 from service.metrics import Metrics
 from service.middleware import BodyLimit, RequestContext, Timeout
 from service.routers import admin, classify, feedback, meta, probes
 from service.settings import Settings, get_settings
 from service.state import ModelHolder
+from store.database import Database
 
 log = logging.getLogger("dispute_triage")
 
@@ -54,8 +56,11 @@ def create_app(settings: Settings | None = None, holder: ModelHolder | None = No
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         tokenize.warm()
-        app.state.store = store.make_engine(settings.database_url)
-        app.state.counters = Counters(app.state.store, settings.stats_timezone)
+        app.state.store = Database.from_settings(settings)
+        opened = await run_in_threadpool(app.state.store.open)
+        if opened.reason:  # the service starts anyway: it classifies, and corrections get 503
+            log.error("store unavailable", extra={"reason": opened.reason})
+        app.state.counters = Counters(app.state.store.engine, settings.stats_timezone)
         flushing = asyncio.create_task(app.state.counters.run(settings.stats_flush_seconds))
         if holder.triage is None:
             try:
@@ -70,8 +75,8 @@ def create_app(settings: Settings | None = None, holder: ModelHolder | None = No
         log.info("ready", extra={"model_version": holder.triage.version if holder.triage else None})
         yield
         flushing.cancel()
-        app.state.counters.flush()  # what was counted since the last flush
-        app.state.store.dispose()
+        await run_in_threadpool(app.state.counters.flush)  # what was counted since the last flush
+        app.state.store.close()
 
     app = FastAPI(
         title="dispute-triage",

@@ -161,9 +161,18 @@ class LabelsResponse(BaseModel):
     urgency: list[LabelInfo]
 
 
+class StoreHealth(BaseModel):
+    status: Literal["ok", "unavailable"] = Field(description="`ok` when the last write or check succeeded.")
+    reason: str | None = Field(None, description="Why the store is unavailable: read-only, disk full, down ...")
+
+
 class Health(BaseModel):
     status: str
     model_version: str | None = None
+
+
+class Readiness(Health):
+    store: StoreHealth = Field(description="Whether corrections can be stored now; never makes /readyz fail.")
 
 
 class ModelInfo(BaseModel):
@@ -210,6 +219,18 @@ class FeedbackRequest(BaseModel):
     type: TypeCode = Field(description="The correct type.")
     urgency: UrgencyCode = Field(description="The correct urgency.")
     note: StrictStr | None = Field(None, max_length=2000, description="Why; helps analysts review the correction.")
+
+
+# An Idempotency-Key header on /v1/feedback: printable ASCII, as in the IETF draft's examples (a UUID).
+IDEMPOTENCY_KEY: dict[str, Any] = {
+    "alias": "Idempotency-Key",
+    "min_length": 1,
+    "max_length": 200,
+    "pattern": r"^[\x21-\x7e]+$",
+    "description": "A key of your choosing (a UUID) for this correction: a retry with the same key and body "
+    "stores nothing new and answers with the first stored_id (and `Idempotent-Replayed: true`); the same key "
+    "with another body is a 409.",
+}
 
 
 class FeedbackResponse(BaseModel):

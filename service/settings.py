@@ -5,13 +5,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import NoDecode
 
 from nlp.config import CommonSettings
+from store.settings import StoreSettings
 
 
-class Settings(CommonSettings):
+class Settings(CommonSettings, StoreSettings):
     host: str = Field("127.0.0.1", description="Address `dispute-triage serve` binds to.")
     port: int = Field(8000, description="Port `dispute-triage serve` listens on.")
     review_threshold: float | None = Field(
@@ -28,11 +29,6 @@ class Settings(CommonSettings):
     deadline_medium_hours: int = Field(48, ge=1, description="Handling deadline for urgency medium.")
     deadline_low_hours: int = Field(168, ge=1, description="Handling deadline for urgency low.")
 
-    database_url: str = Field(
-        "sqlite:///feedback.db",
-        description="Where corrections (and, if enabled, low-confidence predictions) are stored; SQLite by "
-        "default, any SQLAlchemy URL such as postgresql+psycopg://… in a deployment.",
-    )
     keep_low_confidence: bool = Field(
         False,
         description="Store predictions that need review (masked text, labels, confidences) for analysts to label. "
@@ -91,6 +87,17 @@ class Settings(CommonSettings):
         for proxy in value:
             ipaddress.ip_network(proxy, strict=False)  # a ValueError names the bad entry
         return value
+
+    @model_validator(mode="after")
+    def _store_answers_in_time(self) -> "Settings":
+        # A write still waiting on the database when the request times out could commit after
+        # the caller was told it failed; bounding the wait below the request's rules that out.
+        if self.database_timeout_seconds >= self.request_timeout_seconds:
+            raise ValueError(
+                f"database_timeout_seconds ({self.database_timeout_seconds:g}) must be below "
+                f"request_timeout_seconds ({self.request_timeout_seconds:g})"
+            )
+        return self
 
     def keys(self, scope: str) -> list[str]:
         """Keys of `intake` or `admin` from the environment and the key file together."""

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from service.main import create_app
 from service.settings import Settings
 from tests.corpus import RECORDS
+from tests.postgres import PostgresServer
 from training import registry
 from training.train import train
 
@@ -51,3 +52,21 @@ def settings(models_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Set
 def client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(settings)) as c:
         yield c
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One real PostgreSQL server for the whole run, started only if a test asks for it."""
+    server = PostgresServer()
+    yield server
+    server.destroy()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database of each backend the store supports: a SQLite file, or a new database on
+    the test PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/store.db"
+    server: PostgresServer = request.getfixturevalue("postgres")
+    return server.create_database()

@@ -1,16 +1,17 @@
 """POST /v1/classify and /v1/classify/batch."""
 
+from contextlib import suppress
+
 from fastapi import APIRouter, Request
 from sqlalchemy import Engine
-from starlette.concurrency import run_in_threadpool
 
 from nlp.factors import CHINESE_NAMES
 from nlp.labels import name_of
 from nlp.normalize import NFKC_MAX_GROWTH, nfkc_length
 from nlp.predictor import Prediction, Triage
-from service import offload, store
+from service import offload, persist
 from service.deps import SettingsDep, StoreDep, TriageDep
-from service.errors import InvalidInput
+from service.errors import InvalidInput, StoreUnavailable
 from service.schemas import (
     PUBLIC_ERRORS,
     AxisResult,
@@ -26,6 +27,8 @@ from service.schemas import (
 )
 from service.security import IntakeAccess
 from service.settings import Settings
+from store import records
+from store.database import Database
 
 router = APIRouter(prefix="/v1", dependencies=[IntakeAccess], responses=PUBLIC_ERRORS, tags=["classify"])
 
@@ -93,21 +96,22 @@ async def keep_for_review(
     items: list[tuple[str, str | None]],
     predictions: list[Prediction],
     triage: Triage,
-    engine: Engine,
+    database: Database,
     settings: Settings,
 ) -> None:
-    """Store predictions that need review, only where the operator has turned this on; the
-    database write is blocking I/O, so it runs in the thread pool."""
-    if settings.keep_low_confidence:
-        await run_in_threadpool(_store_for_review, items, predictions, triage, engine)
+    """Store predictions that need review, only where the operator has turned this on. A store
+    that refuses is logged and shown on /readyz; the caller still gets the classification."""
+    if settings.keep_low_confidence and any(p.needs_review for p in predictions):
+        with suppress(StoreUnavailable):
+            await persist.write(database, _store_for_review, items=items, predictions=predictions, triage=triage)
 
 
 def _store_for_review(
-    items: list[tuple[str, str | None]], predictions: list[Prediction], triage: Triage, engine: Engine
+    *, engine: Engine, items: list[tuple[str, str | None]], predictions: list[Prediction], triage: Triage
 ) -> None:
     for (text, item_id), p in zip(items, predictions, strict=True):
         if p.needs_review:
-            store.add_review(
+            records.add_review(
                 engine=engine,
                 text=text,
                 case_id=item_id,
@@ -124,19 +128,19 @@ def _store_for_review(
 # Storing for review (off by default) is blocking I/O and goes to the thread pool.
 @router.post("/classify", response_model=ClassifyResponse)
 async def classify(
-    body: ClassifyRequest, request: Request, triage: TriageDep, settings: SettingsDep, engine: StoreDep
+    body: ClassifyRequest, request: Request, triage: TriageDep, settings: SettingsDep, database: StoreDep
 ) -> ClassifyResponse:
     """Type, urgency, confidences, cues and deadline of one dispute description."""
     size = check_text(body.text, settings)
     prediction = (await offload.predict(request.app, triage, [body.text], [size]))[0]
     record(request, [prediction], triage, [body.source])
-    await keep_for_review([(body.text, body.id)], [prediction], triage, engine, settings)
+    await keep_for_review([(body.text, body.id)], [prediction], triage, database, settings)
     return to_response(prediction, body.id, triage, settings)
 
 
 @router.post("/classify/batch", response_model=BatchResponse)
 async def classify_batch(
-    body: BatchRequest, request: Request, triage: TriageDep, settings: SettingsDep, engine: StoreDep
+    body: BatchRequest, request: Request, triage: TriageDep, settings: SettingsDep, database: StoreDep
 ) -> BatchResponse:
     """The same for up to 500 descriptions, answered in order."""
     if not body.items:
@@ -147,7 +151,7 @@ async def classify_batch(
     predictions = await offload.predict(request.app, triage, [item.text for item in body.items], sizes)
     record(request, predictions, triage, [item.source for item in body.items])
     items = [(item.text, item.id) for item in body.items]
-    await keep_for_review(items, predictions, triage, engine, settings)
+    await keep_for_review(items, predictions, triage, database, settings)
     return BatchResponse(
         results=[to_response(p, item.id, triage, settings) for p, item in zip(predictions, body.items, strict=True)]
     )

@@ -2,9 +2,10 @@
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
-from service.deps import HolderDep
-from service.schemas import Health
+from service.deps import HolderDep, StoreDep
+from service.schemas import Health, Readiness, StoreHealth
 
 router = APIRouter(tags=["probes"])
 
@@ -15,12 +16,15 @@ async def healthz() -> Health:
     return Health(status="ok")
 
 
-@router.get("/readyz", response_model=Health, responses={503: {"model": Health}})
-async def readyz(holder: HolderDep) -> Health | JSONResponse:
-    """Ready only once a model is loaded."""
+@router.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness}})
+async def readyz(holder: HolderDep, database: StoreDep) -> Readiness | JSONResponse:
+    """Ready only once a model is loaded; the store's state is reported, never a reason to refuse
+    traffic, since classifying does not need it."""
+    state = await run_in_threadpool(database.check)
+    store = StoreHealth(status=state.status, reason=state.reason)
     if holder.triage is None:
-        return JSONResponse(Health(status="loading").model_dump(), status_code=503)
-    return Health(status="ready", model_version=holder.triage.version)
+        return JSONResponse(Readiness(status="loading", store=store).model_dump(), status_code=503)
+    return Readiness(status="ready", model_version=holder.triage.version, store=store)
 
 
 @router.get("/metrics", response_class=Response, responses={200: {"content": {"text/plain": {}}}})

@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
 from console.app import create_app
 from console.settings import ConsoleSettings
+from store import migrate
+from store.engine import make_engine
 from tests.conftest import write_jsonl
 from tests.corpus import RECORDS
 
@@ -25,6 +28,13 @@ TEST_RECORDS = [
     {"text": "快递丢了，快递公司不肯赔", "type": "other", "urgency": "low"},
     {"text": "他拿着刀站在村口说谁来量地就砍谁", "type": "land", "urgency": "high"},
 ]
+
+
+def migrated(settings: ConsoleSettings) -> Engine:
+    """An engine on the console's database with the store's schema, as the service would leave it."""
+    engine = make_engine(settings.database_url)
+    migrate.upgrade(engine)
+    return engine
 
 
 def csrf_of(html: str) -> str:

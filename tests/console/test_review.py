@@ -7,8 +7,8 @@ from fastapi.testclient import TestClient
 
 from console import audit
 from console.settings import ConsoleSettings
-from service import store
-from tests.console.conftest import csrf_of
+from store import records
+from tests.console.conftest import csrf_of, migrated
 
 QUEUED = [
     ("隔壁的狗又叫了一晚上", "neighbour", 0.41, "low", 0.52),
@@ -18,9 +18,9 @@ QUEUED = [
 
 
 def seed(settings: ConsoleSettings) -> None:
-    engine = store.make_engine(settings.database_url)
+    engine = migrated(settings)
     for text, t, tc, u, uc in QUEUED:
-        store.add_review(
+        records.add_review(
             engine=engine,
             text=text,
             case_id=None,
@@ -31,7 +31,7 @@ def seed(settings: ConsoleSettings) -> None:
             reasons=["type confidence below threshold"],
             model_version="old",
         )
-    store.add_feedback(
+    records.add_feedback(
         engine=engine,
         text="两家为宅基地边界吵了三年",
         type_="land",

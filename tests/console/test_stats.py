@@ -8,7 +8,8 @@ from fastapi.testclient import TestClient
 
 from console.settings import ConsoleSettings
 from console.stats import Period, drift, total_variation
-from service import store
+from store.counts import add_counts
+from tests.console.conftest import migrated
 
 MONDAY = date(2026, 11, 2)
 
@@ -51,7 +52,7 @@ def seed(settings: ConsoleSettings) -> None:
             "danger": 0,
         }
     )
-    store.add_counts(engine=store.make_engine(settings.database_url), rows=rows)
+    add_counts(engine=migrated(settings), rows=rows)
 
 
 def test_days_weeks_and_channels(signed_in: TestClient, console_settings: ConsoleSettings) -> None:

@@ -83,6 +83,7 @@ def test_probes(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "ok", "model_version": None}
     ready = client.get("/readyz")
     assert ready.status_code == 200 and ready.json()["status"] == "ready"
+    assert ready.json()["store"] == {"status": "ok", "reason": None}
 
 
 def test_not_ready_without_a_model_when_allowed_to_wait(tmp_path: Path) -> None:

@@ -6,10 +6,12 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from service import store
 from service.counters import Counters, channel
 from service.main import create_app
 from service.settings import Settings
+from store import migrate
+from store.counts import count_rows
+from store.engine import make_engine
 
 TEXTS = ["楼上漏水把我家天花板泡坏了", "包工头欠我们工资不给", "我老公喝了酒拿着菜刀说要砍死我"]
 
@@ -30,7 +32,7 @@ def test_cases_are_counted_by_day_type_urgency_and_channel_without_text(settings
         counters: Counters = client.app.state.counters  # type: ignore[attr-defined]
         day = counters.today()
     # Leaving the app flushed what was counted.
-    rows = store.count_rows(engine=store.make_engine(url), start=day, end=day)
+    rows = count_rows(engine=make_engine(url), start=day, end=day)
     by_channel: dict[str, int] = {}
     for row in rows:
         by_channel[row["source"]] = by_channel.get(row["source"], 0) + row["cases"]
@@ -48,7 +50,8 @@ def test_cases_are_counted_by_day_type_urgency_and_channel_without_text(settings
 
 
 def test_counts_add_up_across_flushes_and_survive_a_refused_write(settings: Settings, tmp_path: Path) -> None:
-    engine = store.make_engine(f"sqlite:///{tmp_path}/counts.db")
+    engine = make_engine(f"sqlite:///{tmp_path}/counts.db")
+    migrate.upgrade(engine)
     counters = Counters(engine)
     with TestClient(create_app(settings)) as client:
         prediction = client.app.state.holder.triage.predict([TEXTS[0]])  # type: ignore[attr-defined]
@@ -61,7 +64,7 @@ def test_counts_add_up_across_flushes_and_survive_a_refused_write(settings: Sett
     with engine.begin() as conn:
         conn.execute(text("ALTER TABLE parked RENAME TO classify_counts"))
     assert counters.flush() == 1
-    (row,) = store.count_rows(engine=engine, start=counters.today(), end=counters.today())
+    (row,) = count_rows(engine=engine, start=counters.today(), end=counters.today())
     assert row["cases"] == 3 and row["source"] == "desk"
 
 
