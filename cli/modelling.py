@@ -57,8 +57,9 @@ def train(
     rules = result.manifest["decision_choices"]
     typer.echo(
         f"rules chosen on cross-validation: high at P(high) >= {result.manifest['high_threshold']:.2f}, "
-        f"low only under P(high) {result.manifest['low_guard']:.2f}, possible danger from "
-        f"{result.manifest['danger_net']:.2f} (catches {rules['danger_net']['caught']:.1%} of high cases), "
+        f"low only under P(high) {result.manifest['low_guard']:.2f}, possible danger from P(high) "
+        f"{result.manifest['danger_net']:.2f} or a piece's {result.manifest['clause_net']:.2f} "
+        f"(catches {rules['danger_net']['caught']:.1%} of high cases), "
         f"review under confidence {result.manifest['review_threshold']:.2f}"
     )
     typer.echo(f"report: {result.directory / 'report.md'}")
@@ -126,3 +127,27 @@ def compare(
     except DatasetError as exc:
         fail(str(exc))
     typer.echo(table(rows))
+
+
+@app.command()
+def signals(
+    data: DataOpt = None,
+    also: Annotated[list[Path] | None, typer.Option(help="Further labelled sets to measure.")] = None,
+) -> None:
+    """Measure each danger signal and urgency factor: how often it fires, its precision and recall,
+    on imagined and on retold training records apart (and on any --also set). Prints Markdown."""
+    from training.dataset import load_corpus
+    from training.evaluate import load_set, set_name
+    from training.signals import measure, table
+
+    settings = get_training_settings()
+    try:
+        records = load_corpus(data or settings.data_dir)
+        sets = {
+            "imagined": measure([r for r in records if not r.source_url]),
+            "retold": measure([r for r in records if r.source_url]),
+        }
+        sets |= {set_name(p): measure(load_set(p)) for p in also or []}
+    except DatasetError as exc:
+        fail(str(exc))
+    typer.echo(table(sets))

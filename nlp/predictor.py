@@ -91,7 +91,8 @@ class Decisions:
     cue_precision: float = DEFAULT_CUE_PRECISION
     high_threshold: float = 1.01  # P(high) at or above this is called high even when not the largest
     low_guard: float = 1.0  # `low` stands only while P(high) is under this
-    danger_net: float = 1.01  # P(high), whole or of a piece, at or above this: review "possible danger"
+    danger_net: float = 1.01  # P(high) of the text at or above this: review "possible danger"
+    clause_net: float = 1.01  # ... or P(high) of its most dangerous piece read alone at or above this
     review_threshold: float = 0.6
 
     @classmethod
@@ -237,8 +238,8 @@ class Triage:
 def decide(scored: Scored, d: Decisions, min_han_chars: int = 4) -> Prediction:
     """The rules on top of the model, in order: (if chosen) a present danger cue lifts P(high)
     to the cues' measured precision; P(high) at or above `high_threshold` is called high; `low`
-    needs a small P(high); a case not called high whose P(high), whole or of its most dangerous
-    piece, reaches `danger_net` goes to review as "possible danger"."""
+    needs a small P(high); a case not called high whose P(high) reaches `danger_net`, or whose
+    most dangerous piece read alone reaches `clause_net`, goes to review as "possible danger"."""
     text, reading, clause = scored.text, scored.reading, scored.clause
     urgency_scores = scored.urgency_scores
     if d.cue_lift and reading.cues:
@@ -250,7 +251,7 @@ def decide(scored: Scored, d: Decisions, min_han_chars: int = 4) -> Prediction:
     urgency_pred = guard_low(urgency_pred, d.low_guard)
     type_pred = _axis(scored.type_scores)
     reasons = []
-    possible_danger = urgency_pred.label != DANGER_LABEL and max(p_high, clause[0]) >= d.danger_net
+    possible_danger = urgency_pred.label != DANGER_LABEL and (p_high >= d.danger_net or clause[0] >= d.clause_net)
     if possible_danger:
         reasons.append(POSSIBLE_DANGER)
     if han_count(text) < min_han_chars:

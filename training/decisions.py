@@ -10,8 +10,10 @@ Each choice is one small search with a rule fixed in advance:
   best within noise);
 - `low_guard`: the P(high) under which `low` may stand, counting a high case called low as ten
   ordinary errors (same one-standard-error rule);
-- `danger_net`: the highest P(high) threshold at which at least `DANGER_CATCH` of the high
-  records are called high or sent to review as "possible danger";
+- `danger_net` and `clause_net`: the pair of thresholds, on the text's P(high) and on its most
+  dangerous piece's P(high), that sends the fewest records to review as "possible danger" while
+  at least `DANGER_CATCH` of the high records are called high or sent there (of equally cheap
+  pairs, the highest);
 - `review_threshold`: the lowest confidence at which the cases kept from review are at least
   `TARGET_ACCURACY` right on both labels, but never sending more than `MAX_REVIEW` of all
   records to review (the desks' capacity), "possible danger" included.
@@ -81,7 +83,7 @@ class _Urgency:
 
     def possible_danger(self, d: Decisions) -> np.ndarray:
         p_high = self.scores(d)[:, self.high]
-        return (self.labels(d) != DANGER_LABEL) & (np.maximum(p_high, self.clause) >= d.danger_net)
+        return (self.labels(d) != DANGER_LABEL) & ((p_high >= d.danger_net) | (self.clause >= d.clause_net))
 
 
 def _macro_f1(truth: np.ndarray, labels: np.ndarray) -> float:
@@ -135,13 +137,26 @@ def choose_low_guard(truth: np.ndarray, table: _Urgency, base: Decisions) -> dic
 
 def choose_danger_net(truth: np.ndarray, table: _Urgency, base: Decisions) -> dict[str, float]:
     high = truth == DANGER_LABEL
-    called = table.labels(base) == DANGER_LABEL
-    for t in sorted([*GRID, OFF], reverse=True):
-        flagged = table.possible_danger(replace(base, danger_net=float(t)))
-        caught = (called | flagged)[high].mean() if high.any() else 1.0
-        if caught >= DANGER_CATCH:
-            return {"threshold": float(t), "caught": float(caught), "flag_rate": float(flagged.mean())}
-    return {"threshold": float(GRID[0]), "caught": float("nan"), "flag_rate": float("nan")}
+    not_called = table.labels(base) != DANGER_LABEL
+    p_high = table.scores(base)[:, table.high]
+    best: dict[str, float] | None = None
+    for t_text in sorted([*GRID, OFF], reverse=True):
+        for t_clause in sorted([*GRID, OFF], reverse=True):
+            flagged = not_called & ((p_high >= t_text) | (table.clause >= t_clause))
+            caught = (~not_called | flagged)[high].mean() if high.any() else 1.0
+            if caught >= DANGER_CATCH and (best is None or flagged.mean() < best["flag_rate"]):
+                best = {
+                    "threshold": float(t_text),
+                    "clause_threshold": float(t_clause),
+                    "caught": float(caught),
+                    "flag_rate": float(flagged.mean()),
+                }
+    return best or {
+        "threshold": float(GRID[0]),
+        "clause_threshold": float(GRID[0]),
+        "caught": float("nan"),
+        "flag_rate": float("nan"),
+    }
 
 
 def choose_review_threshold(
@@ -183,6 +198,7 @@ def choose(records: Sequence[Record], scored: Sequence[Scored], cue_precision: f
         high_threshold=OFF,
         low_guard=OFF,
         danger_net=OFF,
+        clause_net=OFF,
         review_threshold=0.0,
     )
     lift = choose_cue_lift(truth, table, d)
@@ -192,7 +208,7 @@ def choose(records: Sequence[Record], scored: Sequence[Scored], cue_precision: f
     guard = choose_low_guard(truth, table, d)
     d = replace(d, low_guard=guard["threshold"])
     net = choose_danger_net(truth, table, d)
-    d = replace(d, danger_net=net["threshold"])
+    d = replace(d, danger_net=net["threshold"], clause_net=net["clause_threshold"])
     review = choose_review_threshold(records, scored, d)
     d = replace(d, review_threshold=review["threshold"])
     return {

@@ -66,8 +66,9 @@ def test_possible_danger_sends_an_uncalled_high_to_review() -> None:
 
 
 def test_a_dangerous_piece_raises_the_net_even_when_the_whole_text_reads_calm() -> None:
-    d = Decisions(danger_net=0.2)
+    d = Decisions(danger_net=0.2, clause_net=0.5)
     assert POSSIBLE_DANGER in decide(one(0.05, clause=0.6), d).review_reasons
+    assert POSSIBLE_DANGER not in decide(one(0.05, clause=0.4), d).review_reasons
 
 
 def test_high_is_never_flagged_as_possible_danger() -> None:

@@ -41,6 +41,7 @@ def test_vectorised_rules_give_the_labels_of_decide(seed: int) -> None:
             high_threshold=float(rng.random() + 0.3),
             low_guard=float(rng.random()),
             danger_net=float(rng.random()),
+            clause_net=float(rng.random()),
         )
         table = decisions._Urgency(rows)
         expected = [decide(s, d) for s in rows]
@@ -70,7 +71,12 @@ def test_danger_net_catches_the_target_share_of_high_cases() -> None:
     base = Decisions(high_threshold=decisions.OFF, low_guard=decisions.OFF, danger_net=decisions.OFF)
     chosen = decisions.choose_danger_net(truth, decisions._Urgency(rows), base)
     assert chosen["caught"] >= decisions.DANGER_CATCH
-    d = Decisions(danger_net=chosen["threshold"], high_threshold=decisions.OFF, low_guard=decisions.OFF)
+    d = Decisions(
+        danger_net=chosen["threshold"],
+        clause_net=chosen["clause_threshold"],
+        high_threshold=decisions.OFF,
+        low_guard=decisions.OFF,
+    )
     caught = [p.urgency.label == "high" or POSSIBLE_DANGER in p.review_reasons for p in (decide(s, d) for s in highs)]
     assert np.mean(caught) >= decisions.DANGER_CATCH
     assert not any(POSSIBLE_DANGER in decide(s, d).review_reasons for s in lows)
@@ -104,3 +110,15 @@ def test_low_guard_stops_high_called_low_at_a_bounded_cost() -> None:
     chosen = decisions.choose_low_guard(truth, decisions._Urgency(rows), base)
     assert 0.05 < chosen["threshold"] <= 0.3
     assert chosen["high_called_low"] == 0
+
+
+def test_the_net_uses_the_dangerous_piece_where_that_is_cheaper() -> None:
+    # High cases read calm as a whole (P(high) 0.1, like 60 calm lows) but one piece reads 0.9:
+    # only the piece's threshold catches them without flagging the lows.
+    highs = [scored(0.1, 0.5, clause=0.9) for _ in range(50)]
+    lows = [scored(0.1, 0.5, clause=0.2) for _ in range(60)]
+    truth = np.array(["high"] * 50 + ["low"] * 60)
+    base = Decisions(high_threshold=decisions.OFF, low_guard=decisions.OFF, danger_net=decisions.OFF)
+    chosen = decisions.choose_danger_net(truth, decisions._Urgency(highs + lows), base)
+    assert chosen["caught"] == 1.0 and chosen["flag_rate"] == pytest.approx(50 / 110)
+    assert chosen["threshold"] > 0.1 and 0.2 < chosen["clause_threshold"] <= 0.9
