@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from nlp import tokenize
 from nlp.artifact import ArtifactError
 from service import errors
+from service.counters import Counters
 from service.metrics import Metrics
 from service.middleware import BodyLimit, RequestContext, Timeout
 from service.routers import admin, classify, feedback, meta, probes
@@ -59,6 +60,8 @@ def create_app(settings: Settings | None = None, holder: ModelHolder | None = No
         opened = await run_in_threadpool(app.state.store.open)
         if opened.reason:  # the service starts anyway: it classifies, and corrections get 503
             log.error("store unavailable", extra={"reason": opened.reason})
+        app.state.counters = Counters(app.state.store.engine, settings.stats_timezone)
+        flushing = asyncio.create_task(app.state.counters.run(settings.stats_flush_seconds))
         if holder.triage is None:
             try:
                 holder.reload(settings)
@@ -71,6 +74,8 @@ def create_app(settings: Settings | None = None, holder: ModelHolder | None = No
         _install_sighup(holder, settings)
         log.info("ready", extra={"model_version": holder.triage.version if holder.triage else None})
         yield
+        flushing.cancel()
+        await run_in_threadpool(app.state.counters.flush)  # what was counted since the last flush
         app.state.store.close()
 
     app = FastAPI(

@@ -80,9 +80,10 @@ def to_response(prediction: Prediction, item_id: str | None, triage: Triage, set
     )
 
 
-def record(request: Request, predictions: list[Prediction], triage: Triage) -> None:
-    """Labels and model version for the access log and the metrics; never the text."""
+def record(request: Request, predictions: list[Prediction], triage: Triage, sources: list[str | None]) -> None:
+    """Labels and model version for the access log, the metrics and the statistics counters; never the text."""
     request.app.state.metrics.observe_predictions(predictions)
+    request.app.state.counters.add(predictions, sources)
     request.state.log = {
         "model_version": triage.version,
         "types": [p.type.label for p in predictions][:20],
@@ -132,7 +133,7 @@ async def classify(
     """Type, urgency, confidences, cues and deadline of one dispute description."""
     size = check_text(body.text, settings)
     prediction = (await offload.predict(request.app, triage, [body.text], [size]))[0]
-    record(request, [prediction], triage)
+    record(request, [prediction], triage, [body.source])
     await keep_for_review([(body.text, body.id)], [prediction], triage, database, settings)
     return to_response(prediction, body.id, triage, settings)
 
@@ -148,7 +149,7 @@ async def classify_batch(
         raise InvalidInput(f"items has {len(body.items)} entries; the limit is {settings.max_batch_items}")
     sizes = [check_text(item.text, settings, where=f"items[{i}].text") for i, item in enumerate(body.items)]
     predictions = await offload.predict(request.app, triage, [item.text for item in body.items], sizes)
-    record(request, predictions, triage)
+    record(request, predictions, triage, [item.source for item in body.items])
     items = [(item.text, item.id) for item in body.items]
     await keep_for_review(items, predictions, triage, database, settings)
     return BatchResponse(
