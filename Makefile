@@ -4,19 +4,21 @@ VENV := .venv
 BIN := $(VENV)/bin
 MODELS ?= models
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+# Debian packages of the console's browser tests: Chromium, its driver (the same build) and CJK fonts.
+BROWSER_PACKAGES := chromium chromium-driver fonts-noto-cjk
 
-.PHONY: serve test lint model clean
+.PHONY: serve console test lint model clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml setup.py $(wildcard nlp/*.pyx) | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[train]'
+	$(BIN)/python -m pip install --quiet -e '.[train,console]'
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml setup.py $(wildcard nlp/*.pyx) | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[train,test]'
+	$(BIN)/python -m pip install --quiet -e '.[train,console,test]'
 	touch $@ $(VENV)/.installed
 
 $(MODELS)/live.json: | $(VENV)/.installed
@@ -28,9 +30,12 @@ model: $(MODELS)/live.json
 serve: $(VENV)/.installed $(MODELS)/live.json
 	$(BIN)/dispute-triage serve --host 127.0.0.1 --port 8000
 
+console: $(VENV)/.installed
+	$(BIN)/dispute-triage console
+
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check nlp service training cli store tests bench
-	$(BIN)/mypy nlp service training cli store
+	$(BIN)/ruff check nlp service training cli store console tests bench
+	$(BIN)/mypy nlp service training cli store console
 
 # The store's tests start their own PostgreSQL server from Debian's package (CI runs as root).
 .PHONY: postgresql
@@ -38,7 +43,14 @@ postgresql:
 	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql >/dev/null; }
 
-test: $(VENV)/.installed-test lint postgresql
+# The console's browser tests drive Debian's Chromium with Debian's chromedriver.
+browser:
+	@dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1 || { \
+	  echo "installing $(BROWSER_PACKAGES) for the console's browser tests ..."; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(BROWSER_PACKAGES); }
+
+test: $(VENV)/.installed-test lint postgresql browser
 	$(BIN)/python -m pytest
 
 clean:

@@ -25,14 +25,19 @@ def existing(path: Path | None) -> Path | None:
 
 
 TRAIN_EXTRA = ("pandas", "matplotlib", "openpyxl")
+CONSOLE_EXTRA = ("jinja2", "multipart", "itsdangerous", "markdown")
+
+
+def needs_extra(extra: str, modules: tuple[str, ...]) -> None:
+    """Commands that train, draw figures, read spreadsheets or serve the console need an extra
+    that a serving replica does not install: say so in one line rather than with an ImportError."""
+    missing = [name for name in modules if find_spec(name) is None]
+    if missing:
+        fail(
+            f"this command needs the {extra} extra ({', '.join(missing)} not installed): "
+            f"pip install 'dispute-triage[{extra}]'"
+        )
 
 
 def needs_train_extra() -> None:
-    """Commands that train, draw figures or read spreadsheets need the `train` extra, which a
-    serving replica does not install: say so in one line rather than with an ImportError."""
-    missing = [name for name in TRAIN_EXTRA if find_spec(name) is None]
-    if missing:
-        fail(
-            f"this command needs the train extra ({', '.join(missing)} not installed): "
-            "pip install 'dispute-triage[train]'"
-        )
+    needs_extra("train", TRAIN_EXTRA)

@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from nlp import tokenize
 from nlp.artifact import ArtifactError
 from service import errors, openapi
+from service.counters import Counters
 from service.metrics import Metrics
 from service.middleware import Deadlines, Gateway
 from service.routers import admin, classify, feedback, meta, probes
@@ -63,6 +64,8 @@ def create_app(settings: Settings | None = None, holder: ModelHolder | None = No
         opened = await run_in_threadpool(app.state.store.open)
         if opened.reason:  # the service starts anyway: it classifies, and corrections get 503
             log.error("store unavailable", extra={"reason": opened.reason})
+        app.state.counters = Counters(app.state.store.engine, settings.stats_timezone)
+        flushing = asyncio.create_task(app.state.counters.run(settings.stats_flush_seconds))
         if holder.triage is None:
             try:
                 holder.reload(settings)
@@ -78,6 +81,8 @@ def create_app(settings: Settings | None = None, holder: ModelHolder | None = No
         yield
         follower.cancel()
         app.state.deadlines.close()
+        flushing.cancel()
+        await run_in_threadpool(app.state.counters.flush)  # what was counted since the last flush
         app.state.store.close()
 
     app = FastAPI(

@@ -26,6 +26,12 @@ class ClassifyRequest(BaseModel):
         json_schema_extra=TEXT_LIMITS,
     )
     id: StrictStr | None = Field(None, max_length=200, description="The caller's own id, echoed back.")
+    source: StrictStr | None = Field(
+        None,
+        max_length=64,
+        description="The channel the case came in by (hotline, grid-app, mini-program …): counted in the "
+        "statistics by day, type and urgency; never stored with the text.",
+    )
 
 
 class BatchItem(ClassifyRequest):

@@ -48,6 +48,13 @@ class Settings(CommonSettings, StoreSettings):
         "Off by default: dispute texts are personal.",
     )
 
+    stats_timezone: str = Field(
+        "Asia/Shanghai", description="Time zone whose calendar days the statistics counters are kept by."
+    )
+    stats_flush_seconds: float = Field(
+        10.0, gt=0, description="How often the statistics counters counted in memory are added to the database."
+    )
+
     intake_keys: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="API keys accepted on /v1/* in the X-API-Key header, comma-separated; several at once so "

@@ -1,7 +1,7 @@
 """The tables as the latest migration leaves them. Migrations (store/migrations/versions) are the
 history; this is what the code reads and writes. A test checks the two agree."""
 
-from sqlalchemy import Column, DateTime, Float, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import Column, Date, DateTime, Float, Index, Integer, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -42,4 +42,18 @@ heartbeat = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("checked_at", DateTime(timezone=True), nullable=False),
+)
+
+# Aggregate counts of classified cases for the console's statistics: one row per local day, type,
+# urgency and channel, never a text. The service adds to them in batches (service/counters.py).
+classify_counts = Table(
+    "classify_counts",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("type", String(16), primary_key=True),
+    Column("urgency", String(16), primary_key=True),
+    Column("source", String(64), primary_key=True),  # the caller's channel, "" when not sent
+    Column("cases", Integer, nullable=False),
+    Column("needs_review", Integer, nullable=False),
+    Column("danger", Integer, nullable=False),
 )

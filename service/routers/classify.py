@@ -69,9 +69,10 @@ def json_response(payload: dict[str, Any]) -> Response:
     return Response(orjson.dumps(payload), media_type=JSON)  # UTF-8, as FastAPI's JSONResponse; 10x faster
 
 
-def record(request: Request, predictions: list[Prediction], triage: Triage) -> None:
-    """Labels and model version for the access log and the metrics; never the text."""
+def record(request: Request, predictions: list[Prediction], triage: Triage, sources: list[str | None]) -> None:
+    """Labels and model version for the access log, the metrics and the statistics counters; never the text."""
     request.app.state.metrics.observe_predictions(predictions)
+    request.app.state.counters.add(predictions, sources)
     if not log.isEnabledFor(logging.INFO):  # no access log line to write it into
         return
     request.state.log = {
@@ -126,7 +127,7 @@ async def classify(body: ClassifyRequest, request: Request) -> Response:
     triage = serving(state.holder)
     size = check_text(body.text, settings)
     prediction = (await offload.predict(request.app, triage, [body.text], [size]))[0]
-    record(request, [prediction], triage)
+    record(request, [prediction], triage, [body.source])
     if settings.keep_low_confidence:
         await keep_for_review([(body.text, body.id)], [prediction], triage, state.store, settings)
     return json_response(result(prediction, body.id, triage, settings))
@@ -144,7 +145,7 @@ async def classify_batch(body: BatchRequest, request: Request) -> Response:
         raise InvalidInput(f"items has {len(body.items)} entries; the limit is {settings.max_batch_items}")
     sizes = [check_text(item.text, settings, where=f"items[{i}].text") for i, item in enumerate(body.items)]
     predictions = await offload.predict(request.app, triage, [item.text for item in body.items], sizes)
-    record(request, predictions, triage)
+    record(request, predictions, triage, [item.source for item in body.items])
     items = [(item.text, item.id) for item in body.items]
     await keep_for_review(items, predictions, triage, state.store, settings)
     results = [result(p, item.id, triage, settings) for p, item in zip(predictions, body.items, strict=True)]

@@ -30,10 +30,12 @@ def test_same_probabilities_and_labels_as_the_pipeline(real_pipeline: Pipeline, 
     fast = compiled.predict_proba(compiled.transform(test_texts))
     rest = real_pipeline[1:]  # the pipeline after normalisation, fed the same normalised texts
     reference = rest.predict_proba(test_texts)
-    # The compiled weights are float32 (half the memory): probabilities agree to 1e-5, far below
-    # the 4 decimals the API returns, and the labels must agree exactly (below).
+    # The compiled weights are float32 (half the memory). A decision value moves by about 1e-6;
+    # where it falls on a steep step of an isotonic calibrator the probability moves by up to
+    # 5e-5 (measured: 2e-5 on 2 of 3,075 values of the two test files), below the 4 decimals the
+    # API returns; the labels must agree exactly (below).
     for axis_fast, axis_ref in zip(fast, reference, strict=True):
-        np.testing.assert_allclose(axis_fast, axis_ref, atol=1e-5)
+        np.testing.assert_allclose(axis_fast, axis_ref, atol=5e-5)
     labels = rest.predict(test_texts)
     for k, axis_fast in enumerate(fast):
         classes = real_pipeline.named_steps["classify"].estimators_[k].classes_
@@ -81,7 +83,7 @@ def test_naive_bayes_is_refused_so_the_pipeline_is_used() -> None:
 def test_one_text_at_a_time_gives_the_batch_probabilities(real_pipeline: Pipeline, test_texts: list[str]) -> None:
     # One row takes a numpy path (no scipy matrix); it must agree with the batch path. Both sum
     # in float32 in different orders; the cue and factor columns hold whole counts, larger than
-    # TF-IDF weights, so the two agree to 1e-5 (the bound against the pipeline above), not 1e-6.
+    # TF-IDF weights, so the two agree to 1e-5, not 1e-6.
     compiled = CompiledModel.from_pipeline(real_pipeline)
     batch = compiled.predict_proba(compiled.transform(test_texts[:60]))
     for i, text in enumerate(test_texts[:60]):

@@ -22,9 +22,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def running(app: FastAPI) -> Iterator[str]:
+def running(app: FastAPI, *, plain: bool = False) -> Iterator[str]:
+    """The service as `serve` configures it; `plain`: uvicorn's defaults, for another app (the console)."""
     port = free_port()
-    config = server_config(app, app.state.settings, host="127.0.0.1", port=port, log_level="warning")
+    if plain:
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    else:
+        config = server_config(app, app.state.settings, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

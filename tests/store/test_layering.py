@@ -16,14 +16,20 @@ def modules_loaded_by(statement: str) -> set[str]:
 
 def test_the_store_imports_neither_service_nor_training() -> None:
     loaded = modules_loaded_by(
-        "import store.database, store.records, store.migrate, store.settings; "
+        "import store.database, store.records, store.counts, store.migrate, store.settings; "
         "from store import migrate; migrate.head()"
     )
     assert "nlp" in loaded
-    assert not loaded & {"service", "training", "cli"}
+    assert not loaded & {"service", "training", "cli", "console"}
 
 
 def test_the_service_with_its_store_loads_no_training_code() -> None:
     loaded = modules_loaded_by("import service.main, service.persist")
     assert "store" in loaded
-    assert not loaded & {"training", "cli"}
+    assert not loaded & {"training", "cli", "console"}
+
+
+def test_the_console_sits_on_training_nlp_and_the_store_never_on_the_service() -> None:
+    loaded = modules_loaded_by("import console.app, console.training_job")
+    assert {"training", "nlp", "store"} <= loaded
+    assert "service" not in loaded

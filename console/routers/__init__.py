@@ -1,0 +1,1 @@
+"""Routers by concern: sign-in, import, models, training jobs, audit log."""
