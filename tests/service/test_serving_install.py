@@ -1,6 +1,6 @@
-"""A serving replica installs without the `train` extra: a fresh virtual environment gets the
-project's wheel and its serving dependencies only, imports no training-only package, and serves
-a model from a registry.
+"""A serving replica installs without the `train` and `console` extras: a fresh virtual environment
+gets the project's wheel and its serving dependencies only, imports no training-only package, and
+serves a model from a registry.
 
 The wheel is built once per state of the sources and kept in .venv/serving-wheel/ (building it
 compiles the two Cython modules); the environment itself is made anew each time, its packages
@@ -20,8 +20,9 @@ import pytest
 from tests.service.live_server import free_port, wait_ready
 
 ROOT = Path(__file__).resolve().parents[2]
-TRAIN_ONLY = ("pandas", "matplotlib", "openpyxl", "defusedxml")
-SOURCES = ("pyproject.toml", "setup.py", "nlp", "service", "training", "cli", "store")
+# The train extra's packages and the console extra's (python-multipart is the module multipart).
+NOT_FOR_SERVING = ("pandas", "matplotlib", "openpyxl", "defusedxml", "jinja2", "multipart", "itsdangerous", "markdown")
+SOURCES = ("pyproject.toml", "setup.py", "nlp", "service", "training", "cli", "store", "console")
 
 
 def source_digest() -> str:
@@ -82,7 +83,7 @@ def test_no_training_only_package_is_installed_or_imported(serving_env: Path, tm
         serving_env,
         "import importlib.util as u, sys\n"
         "import cli.main, service.main, nlp.predictor\n"
-        f"print([m for m in {TRAIN_ONLY!r} if u.find_spec(m) or m in sys.modules])\n"
+        f"print([m for m in {NOT_FOR_SERVING!r} if u.find_spec(m) or m in sys.modules])\n"
         "print(cli.main.__file__)",
         tmp_path,
     ).splitlines()
