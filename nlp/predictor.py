@@ -8,6 +8,7 @@ same in the report and in production. Their thresholds come from the model's man
 cross-validation when it was trained (`training.decisions`).
 """
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
@@ -23,8 +24,10 @@ from nlp.factors import RAISING, Factor
 from nlp.labels import AXES
 from nlp.normalize import han_count, normalize
 from nlp.reading import Reading, read
+from nlp.resources import lexicons_sha256
 from nlp.stacking import UrgencyStacker
 
+log = logging.getLogger(__name__)
 DANGER_LABEL = "high"
 URGENCY_AXIS = AXES.index("urgency")
 # Share of cue-bearing training texts labelled high, used when a manifest predates the measure.
@@ -127,6 +130,13 @@ class Triage:
         except ValueError:
             self._model = PipelineModel(pipeline)
         self._phrases: dict[int, str | None] = {}  # feature index -> readable phrase, filled as met
+        trained_with = manifest.get("lexicons_sha256")
+        if trained_with and trained_with != lexicons_sha256():
+            log.warning(
+                "model %s was trained with other danger or factor lexicons than these; "
+                "its features shift a little until it is retrained",
+                manifest.get("version", "unknown"),
+            )
         raw = manifest.get("urgency_stacker")
         urgency_classes = self._model.classes[URGENCY_AXIS]
         self._stacker = UrgencyStacker.from_json(raw, urgency_classes) if raw else None
