@@ -22,7 +22,7 @@ $(VENV)/.installed-test: pyproject.toml setup.py $(wildcard nlp/*.pyx) | $(BIN)/
 	touch $@ $(VENV)/.installed
 
 $(MODELS)/live.json: | $(VENV)/.installed
-	@echo "No model built yet: training one from data/labeled/ (about a minute) ..."
+	@echo "No model built yet: training one from data/labeled/ (about five minutes) ..."
 	$(BIN)/dispute-triage train --models $(MODELS) --promote
 
 model: $(MODELS)/live.json

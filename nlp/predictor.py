@@ -24,9 +24,10 @@ from nlp.factors import RAISING, Factor
 from nlp.labels import AXES
 from nlp.normalize import han_count, normalize
 from nlp.reading import Reading, read
+from nlp.resources import lexicons_sha256
 from nlp.stacking import UrgencyStacker
 
-log = logging.getLogger("dispute_triage")
+log = logging.getLogger(__name__)
 DANGER_LABEL = "high"
 URGENCY_AXIS = AXES.index("urgency")
 # Share of cue-bearing training texts labelled high, used when a manifest predates the measure.
@@ -139,6 +140,13 @@ class Triage:
             )
             self._model = PipelineModel(pipeline)
         self._grams: dict[int, str | None] = {}  # feature index -> its n-gram (None: not an n-gram), as met
+        trained_with = manifest.get("lexicons_sha256")
+        if trained_with and trained_with != lexicons_sha256():
+            log.warning(
+                "model %s was trained with other danger or factor lexicons than these; "
+                "its features shift a little until it is retrained",
+                manifest.get("version", "unknown"),
+            )
         raw = manifest.get("urgency_stacker")
         urgency_classes = self._model.classes[URGENCY_AXIS]
         self._stacker = UrgencyStacker.from_json(raw, urgency_classes) if raw else None

@@ -44,3 +44,8 @@ def configure(level: str = "INFO") -> None:
     logger.handlers[:] = [handler]
     logger.setLevel(level.upper())
     logger.propagate = False
+    # The text path logs under its module names (nlp.predictor, nlp.tokenize: a fall back from a
+    # fast path, a model trained on other lexicons): the same JSON lines.
+    text_path = logging.getLogger("nlp")
+    text_path.handlers[:] = [handler]
+    text_path.setLevel(level.upper())

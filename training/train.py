@@ -14,6 +14,7 @@ from sklearn.pipeline import Pipeline
 from nlp import artifact
 from nlp.model import build_pipeline
 from nlp.predictor import Decisions, Scored, Triage
+from nlp.resources import lexicons_sha256
 from training import decisions, report
 from training.dataset import DatasetError, Record, data_files, files_sha256, read_records
 from training.evaluate import load_set, predict, set_name
@@ -169,6 +170,7 @@ def train(
             "n_records": len(records),
             "data_files": [str(p) for p in files],
             "data_sha256": files_sha256(files),
+            "lexicons_sha256": lexicons_sha256(),
             "test_files": [str(p) for p in data_files(test_dir)] if test_dir else [],
             **decided,
             "decision_choices": chosen["choices"],

@@ -132,6 +132,24 @@ def test_no_cue_where_there_is_no_danger_now(text: str) -> None:
     assert found(text) == {}
 
 
+# Per signal, what reads like it and is not it now.
+SIGNAL_NEAR_MISSES = {
+    "weapon": ["厨房里的菜刀被他拿去磨刀石上磨了", "他去年拿过刀，现在好了", "镰刀锄头都放在仓库里"],
+    "self_harm": ["我要跳槽去别的厂", "累死了，今天加了一天班", "药吃完了去医院再开点"],
+    "violence": ["他正在打电话问工资的事", "上个月两家打过一架，现在不来往", "他没有动手，只是骂人"],
+    "threat": ["他说要去法院告我", "他把我家的鸡杀了", "老板说再拖就去劳动局投诉"],
+    "confinement": ["小区门禁坏了关不上", "他把车锁在车库里", "老板把身份证扣下了"],
+    "gathering": ["为了防止双方打起来，民警在现场", "村里开会，来了很多人", "两家人坐下来谈了一下午"],
+    "neglect": ["老人住在儿子家，吃住都好，就是为赡养费吵", "孩子在奶奶家住，照顾得挺好"],
+    "hazard": ["井盖已经换好了", "他家墙上贴了瓷砖", "燃气公司来抄表了"],
+}
+
+
+@pytest.mark.parametrize(("signal", "text"), [(s, t) for s, texts in SIGNAL_NEAR_MISSES.items() for t in texts])
+def test_each_signal_leaves_its_near_misses_alone(signal: str, text: str) -> None:
+    assert signal not in found(text).values(), found(text)
+
+
 def test_danger_later_in_text_counts_after_a_past_clause() -> None:
     cues = found("上个月他砍伤过我，今天又拿着刀来了")
     assert list(cues.values()) == ["weapon"]

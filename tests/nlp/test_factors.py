@@ -85,6 +85,12 @@ def test_every_factor_is_tested() -> None:
         ("irreversible_loss", "他家去年盖的房"),
         ("vague_threat", "我等着你的回复"),
         ("money_needed", "他欠我的钱一直没还"),
+        ("property_damage", "他家的狗天天叫，吵得睡不着"),
+        ("failed_mediation", "想请村里帮忙调解一下"),
+        ("escalating", "两家关系一直还行，这次是第一次吵"),
+        ("dependant", "我跟邻居为停车的事有矛盾"),
+        ("stable", "他拿着刀在门口骂，快来人"),
+        ("irreversible_loss", "他家的房子盖了好几年了"),
     ],
 )
 def test_look_alikes_are_not_the_factor(factor: str, text: str) -> None:

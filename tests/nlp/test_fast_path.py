@@ -54,7 +54,7 @@ def test_both_paths_give_the_same_labels_on_the_test_split(
 
 def test_a_model_the_compiler_cannot_reproduce_falls_back_logged_once(caplog: pytest.LogCaptureFixture) -> None:
     pipeline = fit([Record(**r) for r in RECORDS], ModelSpec(family="cnb"))
-    with caplog.at_level(logging.WARNING, logger="dispute_triage"):
+    with caplog.at_level(logging.WARNING, logger="nlp.predictor"):
         triage = Triage(pipeline, {"version": "nb-1"})
         for _ in range(3):
             triage.predict(["楼上漏水把我家天花板泡坏了", "包工头欠我们工资不给"])
@@ -74,7 +74,7 @@ def test_an_unchecked_scikit_learn_is_refused_in_one_line(
     message = str(refused.value)
     checked = CHECKED["scikit-learn"][0]
     assert message == f"nlp.compiled was checked against scikit-learn {checked}, not the installed 1.99.0"
-    with caplog.at_level(logging.WARNING, logger="dispute_triage"):
+    with caplog.at_level(logging.WARNING, logger="nlp.predictor"):
         triage = Triage(pipeline, manifest)
     assert triage.serving_path == "pipeline" and triage.fallback_reason == message
     assert len(fallbacks(caplog)) == 1

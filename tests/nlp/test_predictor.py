@@ -128,3 +128,17 @@ def test_stacker_matches_scikit_learns_logistic_regression() -> None:
     model = LogisticRegression(max_iter=2000).fit(X, y)
     ours = UrgencyStacker(tuple(model.classes_), names, model.coef_, model.intercept_)
     np.testing.assert_allclose(ours.predict_proba(X), model.predict_proba(X), atol=1e-10)
+
+
+def test_a_model_trained_with_other_lexicons_is_named_in_the_log(
+    models_root: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from nlp.resources import lexicons_sha256
+
+    pipeline, manifest = load_live(models_root)
+    assert manifest["lexicons_sha256"] == lexicons_sha256()
+    with caplog.at_level("WARNING", logger="nlp.predictor"):
+        Triage(pipeline, manifest)
+        assert not caplog.records
+        Triage(pipeline, manifest | {"lexicons_sha256": "0" * 64})
+    assert "other danger or factor lexicons" in caplog.text
