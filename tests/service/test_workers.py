@@ -155,11 +155,13 @@ def test_every_process_follows_promote_rollback_and_refuses_a_corrupt_candidate(
             promoted = time.monotonic()
             registry.promote(root, second, force=True)
             switched = seen.wait_until(everyone, second, promoted)
+            print(f"promote: every process on {second} after {max(switched.values()):.2f} s")  # shown with -s
             assert max(switched.values()) <= SWITCH_SECONDS, switched
 
             rolled_back = time.monotonic()
             registry.rollback(root)
             switched = seen.wait_until(everyone, first, rolled_back)
+            print(f"rollback: every process on {first} after {max(switched.values()):.2f} s")
             assert max(switched.values()) <= SWITCH_SECONDS, switched
             time.sleep(0.5)
 
