@@ -11,11 +11,11 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml setup.py $(wildcard nlp/*.pyx) | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[batch]'
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml setup.py $(wildcard nlp/*.pyx) | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,batch]'
 	touch $@ $(VENV)/.installed
 
 $(MODELS)/live.json: | $(VENV)/.installed
@@ -28,8 +28,8 @@ serve: $(VENV)/.installed $(MODELS)/live.json
 	$(BIN)/dispute-triage serve --host 127.0.0.1 --port 8000
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check nlp service training cli tests bench
-	$(BIN)/mypy nlp service training cli
+	$(BIN)/ruff check nlp service training cli batch tests bench
+	$(BIN)/mypy nlp service training cli batch
 
 test: $(VENV)/.installed-test lint
 	$(BIN)/python -m pytest

@@ -1,0 +1,68 @@
+"""Which model a run uses, and loading it where the predictions are made.
+
+The driver (or the main process) only resolves a version to its registry folder and the sha256
+its manifest declares; every process that predicts loads the folder itself through
+`nlp.artifact.load`, which checks the file against that checksum before unpickling it, and then
+against the checksum the run started with, so a model swapped or damaged in between is refused.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from batch.settings import BatchSettings
+from nlp.artifact import ArtifactError, load, read_manifest
+from nlp.predictor import Triage
+from nlp.registry import live_pointer
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    directory: Path
+    version: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The decision settings sent to every worker (picklable, unlike the settings object)."""
+
+    review_threshold: float | None = None
+    min_han_chars: int = 4
+    max_text_chars: int = 5000
+    deadlines: dict[str, int] = field(default_factory=lambda: {"high": 4, "medium": 48, "low": 168})
+
+    @classmethod
+    def from_settings(cls, settings: BatchSettings) -> "Rules":
+        return cls(
+            review_threshold=settings.review_threshold,
+            min_han_chars=settings.min_han_chars,
+            max_text_chars=settings.max_text_chars,
+            deadlines={u: getattr(settings, f"deadline_{u}_hours") for u in ("high", "medium", "low")},
+        )
+
+
+def resolve(models_dir: Path, version: str | None) -> ModelRef:
+    """The registry folder of `version` (the live one if None) and its declared sha256."""
+    if version is None:
+        version = str(live_pointer(models_dir)["version"])
+    if not version or Path(version).name != version or version.startswith("."):
+        raise ArtifactError(f"{version!r} is not a model version")
+    directory = models_dir / version
+    if not directory.is_dir():
+        have = sorted(p.parent.name for p in models_dir.glob("*/manifest.json"))
+        raise ArtifactError(f"no model {version} in {models_dir} (versions there: {', '.join(have) or 'none'})")
+    return ModelRef(directory=directory, version=version, sha256=str(read_manifest(directory)["artifact_sha256"]))
+
+
+def load_triage(ref: ModelRef, rules: Rules, directory: Path | None = None) -> Triage:
+    """Load and verify the model of `ref` (from `directory` if it was shipped elsewhere). Explanations
+    are off: a file gets the danger cues, not the phrases behind each label, and is faster for it."""
+    pipeline, manifest = load(directory or ref.directory)
+    if manifest["artifact_sha256"] != ref.sha256:
+        raise ArtifactError(
+            f"model {ref.version} changed since the run started: sha256 {manifest['artifact_sha256'][:12]}… "
+            f"instead of {ref.sha256[:12]}…"
+        )
+    return Triage(
+        pipeline, manifest, review_threshold=rules.review_threshold, min_han_chars=rules.min_han_chars, explain_top=0
+    )
