@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from batch.errors import BatchError
-from nlp.labels import name_of
+from nlp.labels import AXES, codes, name_of
 from nlp.predictor import Prediction, Triage
 
 # (name, Arrow type name): the Parquet writer and the Spark schema are built from this list.
@@ -32,6 +32,7 @@ PREFIX = "predicted_"
 TEXT_NAMES = ("text", "内容", "纠纷描述", "描述", "文本", "案情", "案情描述")
 
 Values = tuple[Any, ...]
+_NAMES = {(axis, code): name_of(axis, code) for axis in AXES for code in codes(axis)}
 
 
 class ColumnError(BatchError):
@@ -79,10 +80,10 @@ def prediction_values(prediction: Prediction, version: str, deadlines: dict[str,
     t, u = prediction.type, prediction.urgency
     return (
         t.label,
-        name_of("type", t.label),
+        _NAMES["type", t.label],
         round(t.confidence, 4),
         u.label,
-        name_of("urgency", u.label),
+        _NAMES["urgency", u.label],
         round(u.confidence, 4),
         prediction.needs_review,
         list(prediction.review_reasons),

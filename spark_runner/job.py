@@ -33,13 +33,14 @@ def session(master: str, conf: dict[str, str]) -> Any:
     if master.startswith("local"):
         # Local Python workers must be this interpreter (the one with nlp/ installed), not `python3`.
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    builder = (
-        SparkSession.builder.appName("dispute-triage").master(master).config("spark.ui.showConsoleProgress", "false")
-    )
-    for key, value in conf.items():
+    builder = SparkSession.builder.appName("dispute-triage").master(master)
+    for key, value in ({"spark.ui.showConsoleProgress": "false"} | conf).items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
+    if "spark.sql.files.minPartitionNum" not in conf:
+        # Several input splits per core (as row groups allow), so no core idles through the last wave.
+        spark.conf.set("spark.sql.files.minPartitionNum", str(4 * spark.sparkContext.defaultParallelism))
     return spark
 
 
