@@ -6,11 +6,12 @@ its manifest declares; every process that predicts loads the folder itself throu
 against the checksum the run started with, so a model swapped or damaged in between is refused.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
-from batch.settings import BatchSettings
 from nlp.artifact import ArtifactError, load, read_manifest
+from nlp.labels import URGENCIES
 from nlp.predictor import Triage
 from nlp.registry import live_pointer
 
@@ -22,22 +23,32 @@ class ModelRef:
     sha256: str
 
 
+class RuleSettings(Protocol):
+    """What a settings object must offer to make Rules: the service's Settings does."""
+
+    review_threshold: float | None
+    min_han_chars: int
+    max_text_chars: int
+
+    def deadline_hours(self, urgency: str) -> int: ...
+
+
 @dataclass(frozen=True)
 class Rules:
     """The decision settings sent to every worker (picklable, unlike the settings object)."""
 
-    review_threshold: float | None = None
-    min_han_chars: int = 4
-    max_text_chars: int = 5000
-    deadlines: dict[str, int] = field(default_factory=lambda: {"high": 4, "medium": 48, "low": 168})
+    review_threshold: float | None
+    min_han_chars: int
+    max_text_chars: int
+    deadlines: dict[str, int]
 
     @classmethod
-    def from_settings(cls, settings: BatchSettings) -> "Rules":
+    def from_settings(cls, settings: RuleSettings) -> "Rules":
         return cls(
             review_threshold=settings.review_threshold,
             min_han_chars=settings.min_han_chars,
             max_text_chars=settings.max_text_chars,
-            deadlines={u: getattr(settings, f"deadline_{u}_hours") for u in ("high", "medium", "low")},
+            deadlines={u: settings.deadline_hours(u) for u in URGENCIES},
         )
 
 

@@ -81,8 +81,9 @@ def _classify_file(
     from batch.readers import open_source
     from batch.runner import classify_file
     from batch.settings import get_batch_settings
+    from service.settings import get_settings
 
-    settings = get_batch_settings()
+    settings, batch = get_settings(), get_batch_settings()
     existed = out.exists()
     try:
         ref = resolve(models or settings.models_dir, version)
@@ -94,8 +95,8 @@ def _classify_file(
                 ref=ref,
                 rules=Rules.from_settings(settings),
                 column=column,
-                workers=settings.batch_workers if workers is None else workers,
-                chunk_rows=settings.batch_chunk_rows,
+                workers=batch.batch_workers if workers is None else workers,
+                chunk_rows=batch.batch_chunk_rows,
                 progress=advance,
             )
     except (ArtifactError, BatchError, OSError) as exc:

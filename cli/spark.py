@@ -48,9 +48,9 @@ def spark(
         fail("Spark runs need the spark extra: .venv/bin/pip install -e '.[spark]' (and a Java 17+ runtime)")
     from batch.errors import BatchError
     from batch.model import Rules, resolve
-    from batch.settings import get_batch_settings
+    from service.settings import get_settings
 
-    settings = get_batch_settings()
+    settings = get_settings()  # the service's rules: a row gets what the API would have answered
     pairs = [item.partition("=") for item in conf or []]
     if bad := [key for key, eq, _ in pairs if not eq]:
         fail(f"--conf takes KEY=VALUE, not {bad[0]!r}")

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 
 from batch.model import Rules, load_triage, resolve
 from batch.settings import get_batch_settings
+from service.settings import Settings
 from tests.corpus import RECORDS
 
 LONG = "邻居" * 2501  # 5,002 characters: over the 5,000 limit
@@ -72,6 +73,6 @@ def fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.fixture(scope="session")
 def expected(models_root: Path) -> dict[str, Any]:
     """id -> the prediction Triage gives the row's text directly."""
-    triage = load_triage(resolve(models_root, None), Rules())
+    triage = load_triage(resolve(models_root, None), Rules.from_settings(Settings()))
     good = [(i, t) for i, t, _ in ROWS if not i.startswith("bad")]
     return dict(zip([i for i, _ in good], triage.predict([t for _, t in good]), strict=True))

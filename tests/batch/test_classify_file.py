@@ -32,6 +32,15 @@ def classify(*args: str) -> Any:
     return runner.invoke(app, ["classify", *args])
 
 
+def scored(source: Path, out: Path, models: Path, *options: str) -> Any:
+    """A file run that must succeed (one process unless `options` say otherwise)."""
+    result = classify(
+        "--file", str(source), "--out", str(out), "--models", str(models), *(options or ("--workers", "1"))
+    )
+    assert result.exit_code == 0, result.output
+    return result
+
+
 def blank(value: Any) -> bool:
     return value is None or value == "" or (isinstance(value, float) and math.isnan(value))
 
@@ -63,8 +72,7 @@ def test_each_format_comes_back_scored_with_bad_rows_marked(
 ) -> None:
     source = write_input(tmp_path / "in", kind)
     out = tmp_path / f"out{source.suffix}"
-    result = classify("--file", str(source), "--out", str(out), "--models", str(models_root), "--workers", "1")
-    assert result.exit_code == 0, result.output
+    result = scored(source, out, models_root)
     check_scored(read_output(out), expected, COLUMNS)
     # Bad rows are named by the number the analyst sees in the file.
     empty, long = (row_number(kind, [r[0] for r in ROWS].index(i)) for i in ("bad-empty", "bad-long"))
@@ -80,8 +88,7 @@ def test_gbk_csv_is_detected_and_read_as_chinese(tmp_path: Path, models_root: Pa
     with pytest.raises(UnicodeDecodeError):
         source.read_text(encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    result = classify("--file", str(source), "--out", str(out), "--models", str(models_root), "--workers", "1")
-    assert result.exit_code == 0, result.output
+    scored(source, out, models_root)
     frame = read_output(out)
     assert list(frame["内容"])[:3] == [row[1] for row in ROWS[:3]]
 
@@ -92,8 +99,7 @@ def test_output_format_follows_the_out_suffix(
 ) -> None:
     source = write_input(tmp_path / "in", kind)
     out = tmp_path / f"out{suffix}"
-    result = classify("--file", str(source), "--out", str(out), "--models", str(models_root), "--workers", "1")
-    assert result.exit_code == 0, result.output
+    scored(source, out, models_root)
     check_scored(read_output(out), expected, COLUMNS)
 
 
@@ -102,8 +108,7 @@ def test_several_workers_give_the_same_file_as_one(tmp_path: Path, models_root: 
     outs = []
     for workers in ("1", "2"):
         out = tmp_path / f"out-{workers}.jsonl"
-        result = classify("--file", str(source), "--out", str(out), "--models", str(models_root), "--workers", workers)
-        assert result.exit_code == 0, result.output
+        scored(source, out, models_root, "--workers", workers)
         outs.append(out.read_text(encoding="utf-8"))
     assert outs[0] == outs[1]
 
@@ -112,8 +117,7 @@ def test_a_labelled_file_gets_prefixed_output_columns(tmp_path: Path, models_roo
     source = tmp_path / "labelled.csv"
     source.write_text("text,type,urgency\n楼上每天半夜跳绳，吵得睡不着,neighbour,low\n", encoding="utf-8")
     out = tmp_path / "out.csv"
-    result = classify("--file", str(source), "--out", str(out), "--models", str(models_root))
-    assert result.exit_code == 0, result.output
+    scored(source, out, models_root)
     frame = read_output(out)
     assert list(frame.columns) == ["text", "type", "urgency"] + [f"predicted_{n}" for n in NAMES]
     assert frame.loc[0, "type"] == "neighbour" and frame.loc[0, "predicted_type"] in {"neighbour", "other"}
@@ -127,8 +131,7 @@ def test_text_column_by_name(tmp_path: Path, models_root: Path) -> None:
     assert refused.exit_code == 1
     assert "no text column" in refused.stderr and "--text-column" in refused.stderr
     assert not out.exists()
-    result = classify("--file", str(source), "--out", str(out), "--models", str(models_root), "--text-column", "body")
-    assert result.exit_code == 0, result.output
+    scored(source, out, models_root, "--text-column", "body")
     assert read_output(out).loc[0, "type"] == "wages"
 
 
@@ -157,24 +160,16 @@ def test_jsonl_lines_that_are_not_objects_are_bad_rows(tmp_path: Path, models_ro
         '{"text": "楼上漏水把我家泡了"}\n{"text": \n[1, 2]\n\n{"text": "隔壁装修太吵"}\n', encoding="utf-8"
     )
     out = tmp_path / "out.jsonl"
-    result = classify("--file", str(source), "--out", str(out), "--models", str(models_root))
-    assert result.exit_code == 0, result.output
+    result = scored(source, out, models_root)
     assert "row 2: invalid JSON" in result.stderr and "row 3: a line must be a JSON object" in result.stderr
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["row_error"] is None for r in rows] == [True, False, False, True]
 
 
-def test_a_tampered_model_is_refused_by_the_workers(tmp_path: Path, models_root: Path) -> None:
-    import shutil
-
-    registry = tmp_path / "models"
-    shutil.copytree(models_root, registry)
-    version = json.loads((registry / "live.json").read_text())["version"]
-    with (registry / version / "model.joblib").open("ab") as fh:
-        fh.write(b"tampered")
+def test_a_tampered_model_is_refused_by_the_workers(tmp_path: Path, tampered_registry: Path) -> None:
     source = write_input(tmp_path / "in", "csv")
     out = tmp_path / "out.csv"
-    result = classify("--file", str(source), "--out", str(out), "--models", str(registry), "--workers", "2")
+    result = classify("--file", str(source), "--out", str(out), "--models", str(tampered_registry), "--workers", "2")
     assert result.exit_code == 1
     assert "does not match the manifest" in result.stderr
     assert not out.exists() and not list(tmp_path.glob(".out.csv.*"))

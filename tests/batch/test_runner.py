@@ -8,6 +8,7 @@ import pytest
 from batch.model import Rules, resolve
 from batch.readers import Chunk, CsvSource
 from batch.runner import classify_file
+from service.settings import Settings
 from tests.corpus import RECORDS
 
 
@@ -38,7 +39,7 @@ def test_chunks_in_flight_stay_bounded(tmp_path: Path, models_root: Path, worker
         source,
         tmp_path / "out.csv",
         ref=resolve(models_root, None),
-        rules=Rules(),
+        rules=Rules.from_settings(Settings()),
         workers=workers,
         chunk_rows=10,
         progress=progress,
@@ -53,5 +54,5 @@ def test_the_output_must_not_be_the_input(tmp_path: Path, models_root: Path) -> 
     path = tmp_path / "in.csv"
     path.write_text("text\n楼上漏水\n", encoding="utf-8")
     with pytest.raises(BatchError, match="must not be the input"):
-        classify_file(CsvSource(path), path, ref=resolve(models_root, None), rules=Rules())
+        classify_file(CsvSource(path), path, ref=resolve(models_root, None), rules=Rules.from_settings(Settings()))
     assert path.read_text(encoding="utf-8") == "text\n楼上漏水\n"

@@ -3,7 +3,6 @@ marked, the model's sha256 checked on the executors, an existing output kept."""
 
 import csv
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ from typer.testing import CliRunner
 
 from batch.model import Rules, resolve
 from cli.main import app
+from service.settings import Settings
 from spark_runner.job import run
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,7 +51,7 @@ def test_labels_are_the_services_on_the_test_split(
         input_path=str(tmp_path / "archive.parquet"),
         output_path=str(tmp_path / "scored"),
         ref=resolve(models_root, None),
-        rules=Rules(),
+        rules=Rules.from_settings(Settings()),
         master="local[2]",
     )
     assert (tmp_path / "scored" / "_SUCCESS").exists()
@@ -93,16 +93,12 @@ def test_gbk_csv_through_the_command(tmp_path: Path, models_root: Path, test_spl
     assert "already exists" in again.stderr and len(pq.read_table(out)) == 40
 
 
-def test_a_tampered_model_is_refused_on_the_executors(tmp_path: Path, models_root: Path) -> None:
-    registry = tmp_path / "models"
-    shutil.copytree(models_root, registry)
-    version = json.loads((registry / "live.json").read_text())["version"]
-    with (registry / version / "model.joblib").open("ab") as fh:
-        fh.write(b"tampered")
+def test_a_tampered_model_is_refused_on_the_executors(tmp_path: Path, tampered_registry: Path) -> None:
     pq.write_table(pa.table({"text": ["楼上漏水把我家天花板泡坏了"]}), tmp_path / "in.parquet")
     out = tmp_path / "scored"
     result = runner.invoke(
-        app, spark_args("--input", str(tmp_path / "in.parquet"), "--output", str(out), "--models", str(registry))
+        app,
+        spark_args("--input", str(tmp_path / "in.parquet"), "--output", str(out), "--models", str(tampered_registry)),
     )
     assert result.exit_code == 1
     assert "does not match the manifest" in result.stderr and "Traceback" not in result.output
