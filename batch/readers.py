@@ -2,8 +2,8 @@
 
 CSV is read as UTF-8 or GB18030 (a superset of GBK, what Excel on Chinese Windows saves), told
 apart on the first megabyte; XLSX through openpyxl's read-only mode (the first sheet); JSONL a
-line at a time; Parquet a record batch at a time through pyarrow. Rows come back as
-{column: value} with the number an analyst would look for: the spreadsheet row for CSV and XLSX
+line at a time; Parquet a record batch at a time through pyarrow (what it holds is bounded by
+one row group, not the file). Rows come back as {column: value} with the number an analyst would look for: the spreadsheet row for CSV and XLSX
 (the header is row 1), the line for JSONL, the record (from 1) for Parquet. Rows with nothing in
 them are skipped; a row the reader cannot use keeps its number and a problem instead.
 """
@@ -194,8 +194,11 @@ class ParquetSource:
         self.total: int | None = self._file.metadata.num_rows
 
     def chunks(self, size: int) -> Iterator[Chunk]:
+        # A reader per row group: one reader over the whole file keeps every row group it has
+        # decoded allocated until it ends (pyarrow 26), so memory would grow with the file.
+        batches = (b for g in range(self._file.num_row_groups) for b in self._file.iter_batches(size, row_groups=[g]))
         number = 0
-        for batch in self._file.iter_batches(batch_size=size):
+        for batch in batches:
             chunk = Chunk()
             for row in batch.to_pylist():
                 number += 1
