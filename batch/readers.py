@@ -3,9 +3,10 @@
 CSV is read as UTF-8 or GB18030 (a superset of GBK, what Excel on Chinese Windows saves), told
 apart on the first megabyte; XLSX through openpyxl's read-only mode (the first sheet); JSONL a
 line at a time; Parquet a record batch at a time through pyarrow (what it holds is bounded by
-one row group, not the file). Rows come back as {column: value} with the number an analyst would look for: the spreadsheet row for CSV and XLSX
-(the header is row 1), the line for JSONL, the record (from 1) for Parquet. Rows with nothing in
-them are skipped; a row the reader cannot use keeps its number and a problem instead.
+one row group, not the file). Rows come back as {column: value} with the number an analyst
+would look for: the spreadsheet row for CSV and XLSX (the header is row 1), the line for JSONL,
+the record (from 1) for Parquet. Rows with nothing in them are skipped; a row the reader cannot
+use keeps its number and a problem instead.
 """
 
 import codecs
