@@ -55,10 +55,11 @@ def spark(
     if bad := [key for key, eq, _ in pairs if not eq]:
         fail(f"--conf takes KEY=VALUE, not {bad[0]!r}")
     try:
+        ref = resolve(models or settings.models_dir, version)
         summary = run(
             input_path=input_path,
             output_path=output_path,
-            ref=resolve(models or settings.models_dir, version),
+            ref=ref,
             rules=Rules.from_settings(settings),
             master=master,
             column=text_column,
@@ -73,4 +74,5 @@ def spark(
         fail(f"the Spark job failed: {failure(exc)}")
     for line in summary.lines():
         typer.echo(line)
-    typer.echo(f"written to {output_path}" + (" (bad rows marked in its row_error column)" if summary.bad else ""))
+    marked = " (bad rows marked in its row_error column)" if summary.bad else ""
+    typer.echo(f"model {ref.version}; written to {output_path}{marked}")
