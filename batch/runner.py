@@ -14,6 +14,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -62,10 +63,17 @@ def _ordered(
         pending.append((chunk, pool.submit(_score_in_worker, cells, column)))
         if len(pending) >= ahead:
             done, future = pending.popleft()
-            yield done, future.result()
+            yield done, _result(future)
     while pending:
         done, future = pending.popleft()
-        yield done, future.result()
+        yield done, _result(future)
+
+
+def _result(future: Future[list[Values]]) -> list[Values]:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise BatchError("a worker process died (killed, or out of memory: try fewer --workers)") from None
 
 
 @contextmanager

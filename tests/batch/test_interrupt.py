@@ -82,6 +82,33 @@ def test_killed_mid_run_leaves_the_old_output(
         assert temporaries(tmp_path, out) == []
 
 
+def test_a_worker_killed_mid_run_ends_the_run_in_one_line(tmp_path: Path, models_root: Path) -> None:
+    source = big_csv(tmp_path / "big.csv", 200_000)
+    out = tmp_path / "out.csv"
+    out.write_text(OLD, encoding="utf-8")
+    process = start_run(source, out, models_root, "2")
+    wait_for_partial_output(process, tmp_path, out)
+    workers = [
+        int(p.name)
+        for p in Path("/proc").iterdir()
+        if p.name.isdigit() and _parent(p) == process.pid and b"spawn_main" in (p / "cmdline").read_bytes()
+    ]
+    assert len(workers) == 2
+    os.kill(workers[0], signal.SIGKILL)  # as the kernel's out-of-memory killer would
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 1, stderr.decode()
+    assert "a worker process died" in stderr.decode() and "Traceback" not in stderr.decode()
+    assert out.read_text(encoding="utf-8") == OLD and temporaries(tmp_path, out) == []
+
+
+def _parent(proc: Path) -> int | None:
+    try:
+        stat = (proc / "stat").read_text()
+    except OSError:
+        return None
+    return int(stat[stat.rindex(")") + 2 :].split()[1])
+
+
 def test_a_writer_failing_mid_run_leaves_no_output(
     tmp_path: Path, models_root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
