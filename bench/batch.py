@@ -50,6 +50,14 @@ def _stat(pid: int) -> list[str] | None:
     return raw[raw.rindex(")") + 2 :].split()  # fields from the state on; the name may hold spaces
 
 
+def _high_water_kb(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    return next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
+
+
 def _tree(root: int) -> list[int]:
     parents = {}
     for entry in Path("/proc").iterdir():
@@ -63,16 +71,21 @@ def _tree(root: int) -> list[int]:
 
 
 def timed(command: list[str]) -> dict[str, float]:
-    """Wall seconds, CPU seconds of the process tree, and the command's own peak resident MB."""
+    """Wall seconds, CPU seconds of the process tree, and the command's own peak resident MB.
+
+    The peak is the kernel's VmHWM of the command's process, read while it runs: wait4's
+    ru_maxrss would count the pages of this process it was forked from, which holds the input."""
     ticks = os.sysconf("SC_CLK_TCK")
     cpu: dict[int, float] = {}
+    peak_kb = 0
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     while True:
         for pid in _tree(process.pid):
             if fields := _stat(pid):
                 cpu[pid] = max(cpu.get(pid, 0.0), (int(fields[11]) + int(fields[12])) / ticks)
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        peak_kb = max(peak_kb, _high_water_kb(process.pid))
+        pid, status, _ = os.wait4(process.pid, os.WNOHANG)
         if pid:
             break
         time.sleep(0.2)
@@ -80,7 +93,7 @@ def timed(command: list[str]) -> dict[str, float]:
     stderr = process.stderr.read() if process.stderr else b""
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{stderr.decode()[-2000:]}")
-    return {"seconds": seconds, "cpu_seconds": sum(cpu.values()), "peak_rss_mb": usage.ru_maxrss / 1024}
+    return {"seconds": seconds, "cpu_seconds": sum(cpu.values()), "peak_rss_mb": peak_kb / 1024}
 
 
 def main() -> None:
