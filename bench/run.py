@@ -104,9 +104,9 @@ def main() -> None:
         if not args.only or module[0] in args.only:
             lines += section(title, module)
             if args.only:
-                lines[-1:] = [f"Run alone on {now} (`.venv/bin/python -m bench.run {module[0]}`).", ""]
+                lines += [f"Run alone on {now} (`.venv/bin/python -m bench.run {module[0]}`).", ""]
         elif title in kept:
-            lines += kept[title]
+            lines += kept[title] + ([""] if kept[title][-1] else [])
     path.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
     print(path.read_text())
 
