@@ -12,12 +12,19 @@ console = Console(stderr=True)
 ModelsOpt = Annotated[Path | None, typer.Option("--models", help="Model registry folder [DT_MODELS_DIR].")]
 TestOpt = Annotated[Path | None, typer.Option("--test", help="Fixed test split, file or folder [DT_TEST_DIR].")]
 DataOpt = Annotated[Path | None, typer.Option("--data", help="Folder of labelled files [DT_DATA_DIR].")]
+VersionOpt = Annotated[
+    str | None, typer.Option("--version", help="Model version in the registry; default the live one.")
+]
+TextColumnOpt = Annotated[
+    str | None,
+    typer.Option("--text-column", help="Column holding the text; default text, 内容, 纠纷描述 … found by name."),
+]
 
 
-def fail(message: str) -> NoReturn:
-    """A domain error in one line, exit code 1, no traceback."""
+def fail(message: str, code: int = 1) -> NoReturn:
+    """A domain error in one line, exit code 1 (or `code`), no traceback."""
     typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
-    raise typer.Exit(code=1)
+    raise typer.Exit(code=code)
 
 
 def existing(path: Path | None) -> Path | None:

@@ -1,13 +1,11 @@
-"""serve, classify: the model at work."""
+"""serve: the model at work behind HTTP."""
 
-import json
 import signal
-from dataclasses import asdict
 from typing import Annotated
 
 import typer
 
-from cli.common import ModelsOpt, fail
+from cli.common import fail
 from nlp.errors import ArtifactError
 
 app = typer.Typer()
@@ -61,20 +59,3 @@ def serve(
     if code:
         raise typer.Exit(code=code)
 
-
-@app.command()
-def classify(
-    text: Annotated[str, typer.Argument(help="A dispute description.")],
-    models: ModelsOpt = None,
-) -> None:
-    """Classify one text with the live model and print the result as JSON."""
-    from nlp.predictor import Triage
-    from nlp.registry import load_live
-    from service.settings import get_settings
-
-    try:
-        pipeline, manifest = load_live(models or get_settings().models_dir)
-    except ArtifactError as exc:
-        fail(str(exc))
-    prediction = Triage(pipeline, manifest).predict([text])[0]
-    typer.echo(json.dumps(asdict(prediction), ensure_ascii=False, indent=2))

@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -39,6 +40,17 @@ def models_root(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> P
     root = tmp_path_factory.mktemp("models")
     result = train(corpus_dir, root, folds=2)
     registry.promote(root, result.version)
+    return root
+
+
+@pytest.fixture
+def tampered_registry(models_root: Path, tmp_path: Path) -> Path:
+    """A copy of the registry whose live model file no longer matches its manifest's sha256."""
+    root = tmp_path / "tampered-models"
+    shutil.copytree(models_root, root)
+    version = json.loads((root / "live.json").read_text())["version"]
+    with (root / version / "model.joblib").open("ab") as fh:
+        fh.write(b"tampered")
     return root
 
 
