@@ -40,7 +40,7 @@ TARGETS = {
 
 def run(module: list[str]) -> list[dict[str, object]]:
     out = subprocess.run(
-        [sys.executable, "-m", *module], cwd=ROOT, capture_output=True, text=True, check=True, timeout=1800
+        [sys.executable, "-m", *module], cwd=ROOT, capture_output=True, text=True, check=True, timeout=3600
     ).stdout
     text = out.strip()
     if text.startswith("{") and text.endswith("}") and "\n{" not in text:

@@ -1,12 +1,14 @@
 """Runs the real app under uvicorn, configured as `dispute-triage serve` runs it, on a free loopback
 port, for tests that need real concurrency or the real HTTP server."""
 
+import signal
 import socket
 import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx2 as httpx
 import uvicorn
@@ -55,3 +57,26 @@ def wait_ready(base: str, server: "subprocess.Popen[str]", timeout: float = 90) 
             pass
         assert time.monotonic() < deadline and server.poll() is None, server.stderr and server.stderr.read()
         time.sleep(0.1)
+
+
+@contextmanager
+def serve_process(
+    command: list[str], env: dict[str, str], cwd: Path | None = None
+) -> Iterator[tuple[str, "subprocess.Popen[str]"]]:
+    """`command` (a `serve` without --port) on a free port until ready; stopped with SIGTERM at the
+    end, which must end it with exit code 0 (a graceful shutdown)."""
+    port = free_port()
+    server = subprocess.Popen(
+        [*command, "--port", str(port)], cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(base, server)
+        yield base, server
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            assert server.wait(timeout=60) == 0
+        finally:
+            if server.poll() is None:
+                server.kill()

@@ -17,12 +17,18 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 
-from tests.service.live_server import free_port, wait_ready
+from tests.service.live_server import serve_process
 
 ROOT = Path(__file__).resolve().parents[2]
-# The train extra's packages and the console extra's (python-multipart is the module multipart).
-NOT_FOR_SERVING = ("pandas", "matplotlib", "openpyxl", "defusedxml", "jinja2", "multipart", "itsdangerous", "markdown")
-SOURCES = ("pyproject.toml", "setup.py", "nlp", "service", "training", "cli", "store", "console")
+# The train, console, batch and spark extras' packages (python-multipart is the module multipart).
+NOT_FOR_SERVING = (
+    *("pandas", "matplotlib", "openpyxl", "defusedxml", "jinja2", "multipart", "itsdangerous", "markdown"),
+    *("pyarrow", "pyspark"),
+)
+SOURCES = (
+    "pyproject.toml", "setup.py", "nlp", "service", "training", "cli", "store", "console",
+    "batch", "spark_runner",
+)
 
 
 def source_digest() -> str:
@@ -101,26 +107,13 @@ def test_training_commands_say_what_is_missing(serving_env: Path, tmp_path: Path
 
 
 def test_the_serving_only_environment_serves_a_model(serving_env: Path, models_root: Path, tmp_path: Path) -> None:
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {
         "DT_MODELS_DIR": str(models_root),
         "DT_DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite",
     }
-    server = subprocess.Popen(
-        [str(serving_env / "bin" / "dispute-triage"), "serve", "--port", str(port), "--workers", "2"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_ready(base, server)
+    command = [str(serving_env / "bin" / "dispute-triage"), "serve", "--workers", "2"]
+    with serve_process(command, env, cwd=tmp_path) as (base, _server):
         answer = httpx.post(f"{base}/v1/classify", json={"text": "我老公喝了酒拿着菜刀说要砍死我"}, timeout=30)
         assert answer.status_code == 200, answer.text
         assert answer.json()["urgency"]["label"] == "high"
         assert httpx.get(f"{base}/v1/model", timeout=10).json()["serving_path"] == "compiled"
-    finally:
-        server.terminate()
-        assert server.wait(timeout=60) == 0

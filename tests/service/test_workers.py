@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 
-from tests.service.live_server import free_port, wait_ready
+from tests.service.live_server import serve_process
 from tests.service.test_process import CLI, env_for
 from training import registry
 from training.train import train
@@ -37,26 +37,10 @@ def shared_registry(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) 
 def serving(
     root: Path, tmp_path: Path, workers: int, poll: float = 1.0
 ) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    port = free_port()
     tmp_path.mkdir(exist_ok=True)
-    server = subprocess.Popen(
-        [*CLI, "serve", "--port", str(port), "--workers", str(workers)],
-        env=env_for(root, tmp_path, DT_RELOAD_POLL_SECONDS=str(poll), DT_LOG_LEVEL="WARNING"),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_ready(base, server)
+    env = env_for(root, tmp_path, DT_RELOAD_POLL_SECONDS=str(poll), DT_LOG_LEVEL="WARNING")
+    with serve_process([*CLI, "serve", "--workers", str(workers)], env) as (base, server):
         yield base, server
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            assert server.wait(timeout=60) == 0
-        finally:
-            if server.poll() is None:
-                server.kill()
 
 
 def worker_pids(server: subprocess.Popen[str]) -> set[int]:
