@@ -13,7 +13,7 @@ from typing import Protocol
 from nlp.artifact import ArtifactError, load, read_manifest
 from nlp.labels import URGENCIES
 from nlp.predictor import Triage
-from nlp.registry import live_pointer, version_directory
+from nlp.registry import live_pointer, version_directory, versions
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,7 @@ def resolve(models_dir: Path, version: str | None) -> ModelRef:
     try:
         directory = version_directory(models_dir, version)
     except ArtifactError as exc:
-        have = sorted(p.parent.name for p in models_dir.glob("*/manifest.json"))
-        raise ArtifactError(f"{exc} (versions there: {', '.join(have) or 'none'})") from None
+        raise ArtifactError(f"{exc} (versions there: {', '.join(versions(models_dir)) or 'none'})") from None
     return ModelRef(directory=directory, version=version, sha256=str(read_manifest(directory)["artifact_sha256"]))
 
 

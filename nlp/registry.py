@@ -37,6 +37,21 @@ def version_directory(root: Path, version: object) -> Path:
     return directory
 
 
+def versions(root: Path) -> list[str]:
+    """Folders of the registry that could be promoted: version names with a manifest, inside it."""
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if _inside(root, p.name) and (p / "manifest.json").is_file())
+
+
+def _inside(root: Path, name: str) -> bool:
+    try:
+        version_directory(root, name)
+    except ArtifactError:
+        return False
+    return True
+
+
 def load_version(root: Path, version: object) -> tuple[Any, dict[str, Any]]:
     """A registry version verified and loaded (checksum before unpickling), or ArtifactError."""
     return load(version_directory(root, version))

@@ -16,7 +16,7 @@ from typing import Any
 
 from nlp.artifact import ArtifactError, load, read_manifest, write_json_atomic
 from nlp.predictor import Triage
-from nlp.registry import LIVE, live_pointer, load_version, version_directory
+from nlp.registry import LIVE, live_pointer, load_version, version_directory, versions
 from training.dataset import Record
 from training.evaluate import predict
 from training.metrics import score
@@ -39,21 +39,6 @@ class Gate:
         pipeline, manifest = load(directory)
         metrics = score(test, predict(Triage(pipeline, manifest, explain_top=0), test))
         return cls(metrics["type"]["macro_f1"], metrics["urgency"]["per_class"]["high"]["recall"])
-
-
-def versions(root: Path) -> list[str]:
-    """Folders of the registry that could be promoted: version names with a manifest, inside it."""
-    if not root.is_dir():
-        return []
-    return sorted(p.name for p in root.iterdir() if _inside(root, p.name) and (p / "manifest.json").is_file())
-
-
-def _inside(root: Path, name: str) -> bool:
-    try:
-        version_directory(root, name)
-    except ArtifactError:
-        return False
-    return True
 
 
 def current(root: Path) -> dict[str, Any] | None:
