@@ -10,7 +10,6 @@ the registry (the pointer and the model's files), logged, and the old one keeps 
 """
 
 import ctypes
-import ctypes.util
 import gc
 import logging
 import os
@@ -80,12 +79,13 @@ def release_memory() -> None:
     """Hand freed heap back to the OS. Loading a model builds the whole scikit-learn pipeline,
     which is dropped once compiled; without this its pages stay in the process's resident set."""
     gc.collect()
-    libc = ctypes.util.find_library("c")
-    if libc:
-        try:
-            ctypes.CDLL(libc).malloc_trim(0)
-        except (OSError, AttributeError):  # not glibc: nothing to trim
-            pass
+    # dlopen(NULL): the symbols already in this process, libc's among them. Not ctypes.util.find_library,
+    # which runs `ldconfig -p` as a child process: in `serve --workers N`'s supervisor that child sat
+    # beside the workers.
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        pass
 
 
 @dataclass

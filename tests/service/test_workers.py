@@ -44,9 +44,18 @@ def serving(
 
 
 def worker_pids(server: subprocess.Popen[str]) -> set[int]:
-    """The children of a `serve --workers N` process, from /proc."""
+    """The workers of a `serve --workers N` process, from /proc: its children forked from it, so
+    with its command line (any other child, a helper program it ran, is not a worker)."""
+    supervisor = Path(f"/proc/{server.pid}/cmdline").read_bytes()
     children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
-    return {int(pid) for pid in children}
+    workers = set()
+    for pid in children:
+        try:
+            if Path(f"/proc/{pid}/cmdline").read_bytes() == supervisor:
+                workers.add(int(pid))
+        except FileNotFoundError:  # ended while we looked
+            pass
+    return workers
 
 
 class Observer:
@@ -183,6 +192,7 @@ def test_sighup_and_admin_reload_reach_every_worker(shared_registry: tuple[Path,
     # A poll slower than the test: only the signals can make the workers change model in time.
     with serving(root, tmp_path, workers=2, poll=600) as (base, server):
         workers = worker_pids(server)
+        assert len(workers) == 2, workers
         with Observer([base]) as seen:
             time.sleep(0.5)
             registry.promote(root, second, force=True)
