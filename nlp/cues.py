@@ -122,11 +122,10 @@ def detect(text: str) -> list[Cue]:
     """Danger cues in a normalised text, in order of appearance, each phrase once."""
     found: list[Cue] = []
     seen: set[str] = set()
-    for signal, pattern in lexicon().patterns.items():
-        for match in pattern.finditer(text):
-            phrase = match.group(0)
-            if phrase in seen or _guarded(text, signal, match.start(), match.end()):
-                continue
-            seen.add(phrase)
-            found.append(Cue(phrase=phrase, signal=signal, start=match.start(), end=match.end()))
+    for signal, match in lexicon().finditer(text):
+        phrase = match.group(0)
+        if phrase in seen or _guarded(text, signal, match.start(), match.end()):
+            continue
+        seen.add(phrase)
+        found.append(Cue(phrase=phrase, signal=signal, start=match.start(), end=match.end()))
     return sorted(found, key=lambda cue: cue.start)

@@ -138,8 +138,7 @@ def detect(text: str) -> list[Factor]:
     """Urgency factors in a normalised text, in order of appearance; of overlapping phrases of one
     factor ("二十几个人" and "十几个人") the longest, and each phrase once per factor."""
     found = _counts(text) + _spans(text)
-    for name, pattern in lexicon().patterns.items():
-        found.extend(Factor(name, m.group(0), m.start(), m.end()) for m in pattern.finditer(text))
+    found.extend(Factor(name, m.group(0), m.start(), m.end()) for name, m in lexicon().finditer(text))
     kept: list[Factor] = []
     for factor in sorted(found, key=lambda f: (f.start - f.end, f.start)):
         if not any(

