@@ -91,7 +91,9 @@ ALPHABET = "你他们全家打死殴拿着刀切削围住救命，。！!？ 一
 def test_anchored_search_finds_what_the_patterns_find_on_tricky_phrases(tmp_path: Path) -> None:
     lex = load(lexicon(tmp_path, **TRICKY))
     assert "b" in lex.anchors.unanchored and "a" not in lex.anchors.unanchored
-    for text in ["他们打死他全家", "殴打他们，拿着刀削", "他们在门口，围住了", "!!救命", "他他他", "打打打你你"]:
+    texts = ["他们打死他全家", "殴打他们，拿着刀削", "他们在门口，围住了", "!!救命", "他他他", "打打打你你"]
+    texts.append("😀𠮷他们打死他")  # outside the BMP: positions are code points for both
+    for text in texts:
         assert anchored(lex, text) == plain(lex, text), text
 
 
