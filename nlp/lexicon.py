@@ -74,7 +74,7 @@ class Lexicon:
 
     patterns: dict[str, re.Pattern[str]]
     lists: dict[str, tuple[str, ...]]
-    anchors: Anchors | None = None  # None: every file searched the plain way
+    anchors: Anchors
 
     def names(self) -> tuple[str, ...]:
         return tuple(self.patterns)
@@ -84,9 +84,9 @@ class Lexicon:
 
     def finditer(self, text: str) -> Iterator[tuple[str, re.Match[str]]]:
         """(name, match) for every file in order, each file's matches as `pattern.finditer` finds them."""
-        starts = self.anchors.starts(text) if self.anchors else {}
+        starts = self.anchors.starts(text)
         for name, pattern in self.patterns.items():
-            if self.anchors is None or name in self.anchors.unanchored:
+            if name in self.anchors.unanchored:
                 yield from ((name, m) for m in pattern.finditer(text))
                 continue
             resume = 0
@@ -116,11 +116,16 @@ def _optional(token: str) -> bool:
     return token.endswith("?") and len(token) > 1
 
 
-def _words(token: str, lists: dict[str, tuple[str, ...]]) -> list[str]:
+def _words(token: str, lists: dict[str, tuple[str, ...]], where: str = "<phrase>") -> list[str]:
     """The literals of a word token (`a|@name|b`, without its `?`), lists expanded."""
     words: list[str] = []
     for alternative in token.split("|"):
-        words.extend(lists[alternative[1:]] if alternative.startswith("@") else [alternative])
+        if alternative.startswith("@"):
+            if alternative[1:] not in lists:
+                raise LexiconError(f"{where}: unknown list {alternative}")
+            words.extend(lists[alternative[1:]])
+        else:
+            words.append(alternative)
     return words
 
 
@@ -142,8 +147,8 @@ def _anchor(line: str, lists: dict[str, tuple[str, ...]]) -> tuple[list[str], in
     best: tuple[tuple[int, int], list[str], int] | None = None
     before = 0
     for token in line.split():
-        required = not _optional(token) and not token.startswith("~")
-        if required and not (token.startswith("!") and len(token) > 1):
+        exclusion = token.startswith("!") and len(token) > 1
+        if not (_optional(token) or token.startswith("~") or exclusion):
             words = _words(token, lists)
             rank = (min(len(w) for w in words), -len(words))
             if rank[0] > 0 and (best is None or rank > best[0]):
@@ -190,15 +195,7 @@ def _token(token: str, lists: dict[str, tuple[str, ...]], where: str) -> str:
         if not width.isdigit():
             raise LexiconError(f"{where}: a gap is ~N or ~~N with N a number, got {token!r}")
         return f"{gap}{{0,{int(width)}}}"
-    words: list[str] = []
-    for alternative in token.split("|"):
-        if alternative.startswith("@"):
-            if alternative[1:] not in lists:
-                raise LexiconError(f"{where}: unknown list {alternative}")
-            words.extend(lists[alternative[1:]])
-        else:
-            words.append(alternative)
-    return _alternation(words) + ("?" if optional else "")
+    return _alternation(_words(token, lists, where)) + ("?" if optional else "")
 
 
 def _read_lists(paths: Iterable[Path]) -> dict[str, list[str]]:

@@ -88,8 +88,13 @@ TRICKY = {
 ALPHABET = "你他们全家打死殴拿着刀切削围住救命，。！!？ 一二"
 
 
-def test_anchored_search_finds_what_the_patterns_find_on_tricky_phrases(tmp_path: Path) -> None:
-    lex = load(lexicon(tmp_path, **TRICKY))
+@pytest.fixture(scope="module")
+def tricky(tmp_path_factory: pytest.TempPathFactory) -> Lexicon:
+    return load(lexicon(tmp_path_factory.mktemp("tricky"), **TRICKY))
+
+
+def test_anchored_search_finds_what_the_patterns_find_on_tricky_phrases(tricky: Lexicon) -> None:
+    lex = tricky
     assert "b" in lex.anchors.unanchored and "a" not in lex.anchors.unanchored
     texts = ["他们打死他全家", "殴打他们，拿着刀削", "他们在门口，围住了", "!!救命", "他他他", "打打打你你"]
     texts.append("😀𠮷他们打死他")  # outside the BMP: positions are code points for both
@@ -99,9 +104,8 @@ def test_anchored_search_finds_what_the_patterns_find_on_tricky_phrases(tmp_path
 
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet=ALPHABET, max_size=40))
-def test_anchored_search_finds_what_the_patterns_find_on_any_text(tmp_path_factory, text: str) -> None:
-    lex = load(lexicon(tmp_path_factory.mktemp("lex"), **TRICKY))
-    assert anchored(lex, text) == plain(lex, text)
+def test_anchored_search_finds_what_the_patterns_find_on_any_text(tricky: Lexicon, text: str) -> None:
+    assert anchored(tricky, text) == plain(tricky, text)
 
 
 @pytest.mark.parametrize("module", [cues, factors])
