@@ -112,8 +112,16 @@ def _alternation(words: Iterable[str]) -> str:
     return "(?:" + "|".join(re.escape(w) for w in unique) + ")"
 
 
-def _optional(token: str) -> bool:
-    return token.endswith("?") and len(token) > 1
+def _kind(token: str) -> tuple[str, str, bool]:
+    """How a phrase token is read: `exclusion`, `gap` or `words`; the token without its `?`; and
+    whether it is optional. One reading for the regular expressions and the anchors alike."""
+    optional = token.endswith("?") and len(token) > 1
+    body = token[:-1] if optional else token
+    if body.startswith("!") and len(body) > 1:
+        return "exclusion", body, optional
+    if body.startswith("~"):
+        return "gap", body, optional
+    return "words", body, optional
 
 
 def _words(token: str, lists: dict[str, tuple[str, ...]], where: str = "<phrase>") -> list[str]:
@@ -130,14 +138,13 @@ def _words(token: str, lists: dict[str, tuple[str, ...]], where: str = "<phrase>
 
 
 def _reach(token: str, lists: dict[str, tuple[str, ...]]) -> int:
-    """The most characters a token can take (read as `_token` reads it)."""
-    if _optional(token):
-        token = token[:-1]
-    if token.startswith("!") and len(token) > 1:
-        return 0  # an exclusion looks ahead and takes nothing
-    if token.startswith("~"):
-        return int(token.lstrip("~"))
-    return max(len(w) for w in _words(token, lists))
+    """The most characters a token can take."""
+    kind, body, _ = _kind(token)
+    if kind == "exclusion":
+        return 0  # it looks ahead and takes nothing
+    if kind == "gap":
+        return int(body.lstrip("~"))
+    return max(len(w) for w in _words(body, lists))
 
 
 def _anchor(line: str, lists: dict[str, tuple[str, ...]]) -> tuple[list[str], int] | None:
@@ -147,9 +154,9 @@ def _anchor(line: str, lists: dict[str, tuple[str, ...]]) -> tuple[list[str], in
     best: tuple[tuple[int, int], list[str], int] | None = None
     before = 0
     for token in line.split():
-        exclusion = token.startswith("!") and len(token) > 1
-        if not (_optional(token) or token.startswith("~") or exclusion):
-            words = _words(token, lists)
+        kind, body, optional = _kind(token)
+        if kind == "words" and not optional:
+            words = _words(body, lists)
             rank = (min(len(w) for w in words), -len(words))
             if rank[0] > 0 and (best is None or rank > best[0]):
                 best = (rank, words, before)
@@ -180,17 +187,15 @@ def _anchors(phrases: dict[str, list[str]], lists: dict[str, tuple[str, ...]]) -
 
 
 def _token(token: str, lists: dict[str, tuple[str, ...]], where: str) -> str:
-    optional = _optional(token)
-    if optional:
-        token = token[:-1]
-    if token.startswith("!~"):
+    kind, token, optional = _kind(token)
+    if kind == "exclusion" and token.startswith("!~"):
         span, sep, rest = token[2:].partition(":")
         if not sep or not span.isdigit() or not rest:
             raise LexiconError(f"{where}: a distant exclusion is !~N:word, got {token!r}")
         return f"(?!{_GAP}{{0,{int(span)}}}{_token(rest, lists, where)})"
-    if token.startswith("!") and len(token) > 1:
+    if kind == "exclusion":
         return f"(?!{_token(token[1:], lists, where)})"
-    if token.startswith("~"):
+    if kind == "gap":
         gap, width = (_LONG_GAP, token[2:]) if token.startswith("~~") else (_GAP, token[1:])
         if not width.isdigit():
             raise LexiconError(f"{where}: a gap is ~N or ~~N with N a number, got {token!r}")
